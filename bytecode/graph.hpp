@@ -15,6 +15,6 @@ enum class GraphFormat : uint8_t { Dot, Mermaid, Json };
 
 // The graph of the workflow named `workflow`, or of every workflow when it is empty. An
 // unknown name gives a graph with no workflows.
-std::string render_graph(const Module& module, GraphFormat format, std::string_view workflow = {});
+std::string render_graph(const Module& module, std::string_view workflow, GraphFormat format);
 
 }  // namespace flow::bytecode

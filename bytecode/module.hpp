@@ -52,6 +52,7 @@ struct Step {
   std::string label;      // human-readable, e.g. `send welcome`, `if contact.data.plan == "pro"`
   SourceLoc loc;
   uint32_t offset = 0;    // code offset of its Op::Step
+  bool operator==(const Step&) const = default;
 };
 
 // An edge of the step graph. `to` is a step index, or kEnd for "the execution ends".
@@ -60,6 +61,7 @@ struct Edge {
   uint32_t from = 0;
   uint32_t to = kEnd;
   std::string label;  // "", "yes", "no", "received", "timeout", "goto NAME", "else if …"
+  bool operator==(const Edge&) const = default;
 };
 
 enum class TemplateType : uint8_t { Marketing, Transactional, Headless };
@@ -74,6 +76,7 @@ struct Template {
   // Code offsets of parts, each ending in Op::Return.
   uint32_t subject = kNoPart, from = kNoPart, reply_to = kNoPart, html = kNoPart, text = kNoPart;
   SourceLoc loc;
+  bool operator==(const Template&) const = default;
 };
 
 enum class Reentry : uint8_t { Never, Allowed };
@@ -89,6 +92,7 @@ struct Workflow {
   uint8_t local_count = 0;  // slots the frame needs
   std::vector<std::string> local_names;  // slot -> name (for the debugger and disassembly)
   SourceLoc loc;
+  bool operator==(const Workflow&) const = default;
 };
 
 struct Module {

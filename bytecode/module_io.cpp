@@ -1,0 +1,292 @@
+#include "bytecode/module_io.hpp"
+
+#include <bit>
+#include <cstring>
+#include <string_view>
+
+namespace flow::bytecode {
+
+namespace {
+
+constexpr std::string_view kMagic = "FLOWBC\r\n";
+constexpr size_t kHeaderSize = 24;
+
+uint64_t fnv1a(const uint8_t* data, size_t size) {
+  uint64_t hash = 0xcbf29ce484222325ull;
+  for (size_t i = 0; i < size; ++i) {
+    hash ^= data[i];
+    hash *= 0x100000001b3ull;
+  }
+  return hash;
+}
+
+// ---- Writing -------------------------------------------------------------------------
+
+class Writer {
+ public:
+  std::vector<uint8_t> bytes;
+
+  void uint(uint64_t value) {
+    do {
+      uint8_t byte = value & 0x7f;
+      value >>= 7;
+      if (value != 0) byte |= 0x80;
+      bytes.push_back(byte);
+    } while (value != 0);
+  }
+  void fixed(uint64_t value, size_t size) {
+    for (size_t i = 0; i < size; ++i) bytes.push_back(static_cast<uint8_t>(value >> (8 * i)));
+  }
+  void number(double value) { fixed(std::bit_cast<uint64_t>(value), 8); }
+  void string(const std::string& text) {
+    uint(text.size());
+    bytes.insert(bytes.end(), text.begin(), text.end());
+  }
+  void loc(const SourceLoc& loc) {
+    uint(loc.file);
+    uint(loc.line);
+    uint(loc.column);
+  }
+  template <typename T, typename Fn>
+  void list(const std::vector<T>& items, Fn write_one) {
+    uint(items.size());
+    for (const T& item : items) write_one(item);
+  }
+};
+
+void write_body(Writer& w, const Module& m) {
+  w.string(m.name);
+  w.list(m.files, [&](const std::string& f) { w.string(f); });
+  w.list(m.constants, [&](const Constant& c) {
+    w.uint(static_cast<uint8_t>(c.kind));
+    if (c.kind == Constant::Kind::String) {
+      w.string(c.string);
+    } else {
+      w.number(c.number);
+    }
+  });
+  w.list(m.functions, [&](const std::string& f) { w.string(f); });
+  w.list(m.templates, [&](const Template& t) {
+    w.string(t.name);
+    w.uint(static_cast<uint8_t>(t.type));
+    for (uint32_t part : {t.subject, t.from, t.reply_to, t.html, t.text}) w.uint(part);
+    w.loc(t.loc);
+  });
+  w.list(m.workflows, [&](const Workflow& wf) {
+    w.string(wf.name);
+    w.string(wf.trigger);
+    w.string(wf.display_name);
+    w.string(wf.description);
+    w.uint(static_cast<uint8_t>(wf.reentry));
+    w.uint(wf.enabled ? 1 : 0);
+    w.uint(wf.entry);
+    w.uint(wf.local_count);
+    w.list(wf.local_names, [&](const std::string& n) { w.string(n); });
+    w.loc(wf.loc);
+  });
+  w.list(m.steps, [&](const Step& s) {
+    w.uint(s.workflow);
+    w.uint(static_cast<uint8_t>(s.kind));
+    w.string(s.label);
+    w.loc(s.loc);
+    w.uint(s.offset);
+  });
+  w.list(m.edges, [&](const Edge& e) {
+    w.uint(e.from);
+    w.uint(e.to);
+    w.string(e.label);
+  });
+  w.uint(m.code.size());
+  w.bytes.insert(w.bytes.end(), m.code.begin(), m.code.end());
+  w.list(m.source_map, [&](const std::pair<uint32_t, SourceLoc>& entry) {
+    w.uint(entry.first);
+    w.loc(entry.second);
+  });
+}
+
+// ---- Reading -------------------------------------------------------------------------
+
+// Thrown by Reader on the first inconsistency and caught in deserialize(): the reader never
+// reads past its buffer and never trusts a count it has not checked.
+struct Corrupt {
+  std::string message;
+};
+
+class Reader {
+ public:
+  Reader(const uint8_t* data, size_t size) : data_(data), size_(size) {}
+
+  bool at_end() const { return pos_ == size_; }
+
+  uint64_t uint() {
+    uint64_t value = 0;
+    for (unsigned shift = 0;; shift += 7) {
+      if (shift > 63) throw Corrupt{"an integer is too long"};
+      const uint8_t byte = next();
+      value |= static_cast<uint64_t>(byte & 0x7f) << shift;
+      if ((byte & 0x80) == 0) return value;
+    }
+  }
+  uint32_t u32() { return narrow(uint(), UINT32_MAX, "an integer"); }
+  template <typename Enum>
+  Enum enumeration(uint32_t count, const char* what) {
+    return static_cast<Enum>(narrow(uint(), count - 1, what));
+  }
+  double number() {
+    uint64_t bits = 0;
+    for (int i = 0; i < 8; ++i) bits |= static_cast<uint64_t>(next()) << (8 * i);
+    return std::bit_cast<double>(bits);
+  }
+  std::string string() {
+    const size_t length = count(1);
+    std::string text(reinterpret_cast<const char*>(data_ + pos_), length);
+    pos_ += length;
+    return text;
+  }
+  SourceLoc loc() { return SourceLoc{u32(), u32(), u32()}; }
+  // A count of items each at least `min_item_bytes` long: a count the rest of the file
+  // cannot hold is corruption, caught before anything is allocated for it.
+  size_t count(size_t min_item_bytes) {
+    const uint64_t n = uint();
+    if (n > (size_ - pos_) / min_item_bytes) throw Corrupt{"a length runs past the end of the file"};
+    return static_cast<size_t>(n);
+  }
+  template <typename T, typename Fn>
+  std::vector<T> list(Fn read_one) {
+    std::vector<T> items(count(1));
+    for (T& item : items) item = read_one();
+    return items;
+  }
+  std::vector<uint8_t> bytes() {
+    const size_t length = count(1);
+    std::vector<uint8_t> out(data_ + pos_, data_ + pos_ + length);
+    pos_ += length;
+    return out;
+  }
+
+ private:
+  uint8_t next() {
+    if (pos_ >= size_) throw Corrupt{"the file is truncated"};
+    return data_[pos_++];
+  }
+  static uint32_t narrow(uint64_t value, uint64_t max, const char* what) {
+    if (value > max) throw Corrupt{std::string(what) + " is out of range"};
+    return static_cast<uint32_t>(value);
+  }
+
+  const uint8_t* data_;
+  size_t size_;
+  size_t pos_ = 0;
+};
+
+Module read_body(Reader& r) {
+  Module m;
+  m.name = r.string();
+  m.files = r.list<std::string>([&] { return r.string(); });
+  m.constants = r.list<Constant>([&] {
+    Constant c;
+    c.kind = r.enumeration<Constant::Kind>(3, "a constant kind");
+    if (c.kind == Constant::Kind::String) {
+      c.string = r.string();
+    } else {
+      c.number = r.number();
+    }
+    return c;
+  });
+  m.functions = r.list<std::string>([&] { return r.string(); });
+  m.templates = r.list<Template>([&] {
+    Template t;
+    t.name = r.string();
+    t.type = r.enumeration<TemplateType>(3, "a template type");
+    for (uint32_t* part : {&t.subject, &t.from, &t.reply_to, &t.html, &t.text}) *part = r.u32();
+    t.loc = r.loc();
+    return t;
+  });
+  m.workflows = r.list<Workflow>([&] {
+    Workflow wf;
+    wf.name = r.string();
+    wf.trigger = r.string();
+    wf.display_name = r.string();
+    wf.description = r.string();
+    wf.reentry = r.enumeration<Reentry>(2, "a reentry setting");
+    wf.enabled = r.enumeration<uint8_t>(2, "a boolean") == 1;
+    wf.entry = r.u32();
+    wf.local_count = r.enumeration<uint8_t>(256, "a local count");
+    wf.local_names = r.list<std::string>([&] { return r.string(); });
+    wf.loc = r.loc();
+    return wf;
+  });
+  m.steps = r.list<Step>([&] {
+    Step s;
+    s.workflow = r.u32();
+    s.kind = r.enumeration<StepKind>(8, "a step kind");
+    s.label = r.string();
+    s.loc = r.loc();
+    s.offset = r.u32();
+    return s;
+  });
+  m.edges = r.list<Edge>([&] {
+    Edge e;
+    e.from = r.u32();
+    e.to = r.u32();
+    e.label = r.string();
+    return e;
+  });
+  m.code = r.bytes();
+  m.source_map = r.list<std::pair<uint32_t, SourceLoc>>([&] {
+    const uint32_t offset = r.u32();
+    return std::pair{offset, r.loc()};
+  });
+  if (!r.at_end()) throw Corrupt{"unexpected bytes after the module"};
+  return m;
+}
+
+uint64_t read_fixed(const std::vector<uint8_t>& bytes, size_t at, size_t size) {
+  uint64_t value = 0;
+  for (size_t i = 0; i < size; ++i) value |= static_cast<uint64_t>(bytes[at + i]) << (8 * i);
+  return value;
+}
+
+}  // namespace
+
+std::vector<uint8_t> serialize(const Module& module) {
+  Writer body;
+  write_body(body, module);
+  Writer file;
+  file.bytes.assign(kMagic.begin(), kMagic.end());
+  file.fixed(kFormatVersion, 2);
+  file.fixed(0, 2);  // flags
+  file.fixed(body.bytes.size(), 4);
+  file.fixed(fnv1a(body.bytes.data(), body.bytes.size()), 8);
+  file.bytes.insert(file.bytes.end(), body.bytes.begin(), body.bytes.end());
+  return file.bytes;
+}
+
+std::variant<Module, LoadError> deserialize(const std::vector<uint8_t>& bytes) {
+  if (bytes.size() < kHeaderSize) return LoadError{"the file is too short to be a Flow module"};
+  if (std::memcmp(bytes.data(), kMagic.data(), kMagic.size()) != 0) {
+    return LoadError{"not a Flow module (bad magic bytes)"};
+  }
+  const uint64_t version = read_fixed(bytes, 8, 2);
+  if (version != kFormatVersion) {
+    return LoadError{"unsupported module format version " + std::to_string(version) + " (this build reads " +
+                     std::to_string(kFormatVersion) + "); rebuild it with this flowc"};
+  }
+  if (read_fixed(bytes, 10, 2) != 0) return LoadError{"unknown module flags"};
+  const uint64_t length = read_fixed(bytes, 12, 4);
+  if (length != bytes.size() - kHeaderSize) return LoadError{"the file is truncated or has extra bytes"};
+  const uint8_t* body = bytes.data() + kHeaderSize;
+  if (fnv1a(body, length) != read_fixed(bytes, 16, 8)) return LoadError{"checksum mismatch: the file is corrupt"};
+  try {
+    Reader reader(body, length);
+    Module module = read_body(reader);
+    if (const auto problems = verify(module); !problems.empty()) return LoadError{"invalid module: " + problems.front()};
+    return module;
+  } catch (const Corrupt& corrupt) {
+    return LoadError{"corrupt module: " + corrupt.message};
+  }
+}
+
+uint64_t module_hash(const std::vector<uint8_t>& bytes) { return fnv1a(bytes.data(), bytes.size()); }
+
+}  // namespace flow::bytecode

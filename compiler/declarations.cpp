@@ -1,0 +1,54 @@
+// The declare pass: every template and workflow of every file, by name. Templates are
+// shared by all workflows of all files, so a name may be defined once in the program.
+#include <map>
+
+#include "compiler/program.hpp"
+#include "compiler/text.hpp"
+
+namespace flow::compiler {
+
+using grammar::DiagnosticKind;
+
+const TemplateDecl* Program::find_template(std::string_view name) const {
+  for (const TemplateDecl& t : templates) {
+    if (syntax(t).name.text == name) return &t;
+  }
+  return nullptr;
+}
+
+namespace {
+
+// True when `name` is new; otherwise reports it as a duplicate of the first definition.
+bool is_new_name(Program& program, std::map<std::string, grammar::Span>& seen, const grammar::Name& name,
+                 DiagnosticKind kind, std::string_view what) {
+  const auto [first, inserted] = seen.emplace(name.text, name.span);
+  if (inserted) return true;
+  program.sink.report(kind, name.span, std::string(what) + " " + quote(name.text) + " is already defined",
+                      {{first->second, "the first definition of " + quote(name.text) + " is here"}});
+  return false;
+}
+
+}  // namespace
+
+void declare(Program& program) {
+  std::map<std::string, grammar::Span> templates, workflows;
+  for (uint32_t u = 0; u < program.units.size(); ++u) {
+    const grammar::Ast& ast = program.units[u].ast;
+    for (uint32_t i = 0; i < ast.templates.size(); ++i) {
+      if (is_new_name(program, templates, ast.templates[i].name, DiagnosticKind::DuplicateTemplate, "template")) {
+        TemplateDecl& decl = program.templates.emplace_back();
+        decl.unit = u;
+        decl.index = i;
+      }
+    }
+    for (uint32_t i = 0; i < ast.workflows.size(); ++i) {
+      if (is_new_name(program, workflows, ast.workflows[i].name, DiagnosticKind::DuplicateWorkflow, "workflow")) {
+        WorkflowDecl& decl = program.workflows.emplace_back();
+        decl.unit = u;
+        decl.index = i;
+      }
+    }
+  }
+}
+
+}  // namespace flow::compiler

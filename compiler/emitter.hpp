@@ -1,0 +1,49 @@
+#pragma once
+// Writes instructions into a Module's code array, interning constants and functions and
+// recording the source map as it goes. Operand layout follows opcodes.def (little-endian,
+// widths by shape); the module's own decoder (bytecode/instruction.hpp) reads it back.
+#include <map>
+#include <string>
+#include <tuple>
+
+#include "bytecode/module.hpp"
+#include "grammar/diagnostic.hpp"
+#include "grammar/source.hpp"
+
+namespace flow::compiler {
+
+class Emitter {
+ public:
+  Emitter(bytecode::Module& module, const grammar::SourceSet& sources, grammar::DiagnosticSink& sink);
+
+  uint32_t here() const { return static_cast<uint32_t>(module_.code.size()); }
+
+  // One instruction, attributed to `span` in the source map. Operands the shape of `op`
+  // does not have are ignored.
+  void op(const grammar::Span& span, bytecode::Op op, uint32_t a = 0, uint8_t b = 0);
+
+  // A forward jump whose target is not known yet: returns where to patch() it later.
+  uint32_t jump(const grammar::Span& span, bytecode::Op op);
+  void patch(uint32_t jump_at, uint32_t target);
+
+  // Indices into the module's tables; equal values share one entry.
+  uint16_t constant(const bytecode::Constant& constant, const grammar::Span& span);
+  uint16_t string(std::string_view text, const grammar::Span& span);
+  uint16_t function(std::string_view name, const grammar::Span& span);
+
+  bytecode::SourceLoc loc(const grammar::Span& span);
+
+ private:
+  // U16 operands limit each table to 65536 entries; past that the program is too large.
+  uint16_t checked_index(size_t index, std::string_view table, const grammar::Span& span);
+
+  bytecode::Module& module_;
+  const grammar::SourceSet& sources_;
+  grammar::DiagnosticSink& sink_;
+  std::map<std::tuple<bytecode::Constant::Kind, double, std::string>, uint16_t> constants_;
+  std::map<std::string, uint16_t, std::less<>> functions_;
+  std::map<uint32_t, uint32_t> files_;  // SourceSet file id -> Module::files index
+  bool too_large_ = false;
+};
+
+}  // namespace flow::compiler

@@ -1,0 +1,168 @@
+// The flow pass: a control-flow graph over the statements of each workflow, then two
+// checks on it. Unreachable statements are a warning (they are harmless but almost always
+// a mistake); a loop that can go round without a `delay` or `wait` is an error, because
+// the execution would spin forever without ever yielding to the runtime.
+#include <set>
+
+#include "compiler/flow.hpp"
+#include "compiler/text.hpp"
+#include "compiler/walk.hpp"
+
+namespace flow::compiler {
+
+using grammar::DiagnosticKind;
+using grammar::Stmt;
+using grammar::StmtKind;
+
+bool is_step(StmtKind kind) { return kind != StmtKind::Label && kind != StmtKind::Goto; }
+
+std::vector<FlowEdge> step_edges(const grammar::Ast& ast, const WorkflowDecl& workflow, StmtId id) {
+  std::vector<FlowEdge> edges;
+  for (FlowEdge edge : workflow.flow.at(id)) {
+    // A `label a goto a` cycle has no step to stop at; the hop limit ends the walk.
+    for (size_t hops = 0; edge.to != kNone && !is_step(ast.stmt(edge.to).kind) && hops <= ast.stmts.size(); ++hops) {
+      const Stmt& s = ast.stmt(edge.to);
+      if (s.kind == StmtKind::Goto && edge.label.empty()) edge.label = "goto " + s.name.text;
+      const auto& next = workflow.flow.at(edge.to);
+      edge.to = next.empty() ? kNone : next.front().to;
+    }
+    edges.push_back(std::move(edge));
+  }
+  return edges;
+}
+
+namespace {
+
+class FlowBuilder {
+ public:
+  FlowBuilder(const grammar::SourceSet& sources, const grammar::Ast& ast, WorkflowDecl& workflow)
+      : sources_(sources), ast_(ast), workflow_(workflow) {}
+
+  // `next` is where control goes after the block: the statement after its owner, or kNone.
+  void block(const grammar::Block& statements, StmtId next) {
+    for (size_t i = 0; i < statements.size(); ++i) {
+      stmt(statements[i], i + 1 < statements.size() ? statements[i + 1] : next);
+    }
+  }
+
+ private:
+  static StmtId first(const grammar::Block& block, StmtId next) { return block.empty() ? next : block.front(); }
+
+  void stmt(StmtId id, StmtId next) {
+    const Stmt& s = ast_.stmt(id);
+    std::vector<FlowEdge>& out = workflow_.flow[id];
+    switch (s.kind) {
+      case StmtKind::Exit: out.push_back({kNone, ""}); break;
+      case StmtKind::Goto:
+        if (const auto label = workflow_.labels.find(s.name.text); label != workflow_.labels.end()) {
+          out.push_back({label->second, "goto " + s.name.text});
+        }
+        break;
+      case StmtKind::If: branches(s, next, out); break;
+      case StmtKind::Wait:
+        out.push_back({first(s.blocks.at(0), next), "received"});
+        out.push_back({first(s.blocks.at(1), next), "timeout"});
+        break;
+      default: out.push_back({next, ""});
+    }
+    for (const grammar::Block& inner : s.blocks) block(inner, next);
+  }
+
+  // `if a {…} else if b {…} else {…}` is one condition step: "yes" to the first block,
+  // "else if b" to the next, "no" to the `else` block or past the statement.
+  void branches(const Stmt& s, StmtId next, std::vector<FlowEdge>& out) {
+    for (size_t i = 0; i < s.conditions.size(); ++i) {
+      const std::string label = i == 0 ? "yes" : "else if " + source_text(sources_, ast_.expr(s.conditions[i]).span);
+      out.push_back({first(s.blocks[i], next), label});
+    }
+    const bool has_else = s.blocks.size() > s.conditions.size();
+    out.push_back({has_else ? first(s.blocks.back(), next) : next, "no"});
+  }
+
+  const grammar::SourceSet& sources_;
+  const grammar::Ast& ast_;
+  WorkflowDecl& workflow_;
+};
+
+class FlowChecker {
+ public:
+  FlowChecker(Program& program, const grammar::Ast& ast, const WorkflowDecl& workflow)
+      : program_(program), ast_(ast), workflow_(workflow) {}
+
+  void run(const grammar::Block& body) {
+    if (!body.empty()) visit_from(body.front(), reached_, /*stop_at_waits=*/false);
+    report_unreachable(body);
+    for_each_stmt(ast_, body, [&](StmtId id) {
+      if (ast_.stmt(id).kind == StmtKind::Goto && reached_.contains(id)) check_loop(id);
+    });
+  }
+
+ private:
+  // Marks every statement reachable from `start`. With `stop_at_waits`, paths end at a
+  // delay or wait, since a loop through one of them yields to the runtime.
+  void visit_from(StmtId start, std::set<StmtId>& seen, bool stop_at_waits) const {
+    std::vector<StmtId> work = {start};
+    while (!work.empty()) {
+      const StmtId id = work.back();
+      work.pop_back();
+      if (id == kNone || !seen.insert(id).second) continue;
+      const StmtKind kind = ast_.stmt(id).kind;
+      if (stop_at_waits && (kind == StmtKind::Delay || kind == StmtKind::Wait)) continue;
+      for (const FlowEdge& edge : workflow_.flow.at(id)) work.push_back(edge.to);
+    }
+  }
+
+  // One warning per run of unreachable statements: at the first, with a note saying why.
+  void report_unreachable(const grammar::Block& block) {
+    for (size_t i = 0; i < block.size(); ++i) {
+      const Stmt& s = ast_.stmt(block[i]);
+      if (i > 0 && !reached_.contains(block[i]) && reached_.contains(block[i - 1])) {
+        const std::string message = s.kind == StmtKind::Label
+                                        ? "nothing jumps to label " + quote(s.name.text) + ", so what follows it never runs"
+                                        : "this step never runs";
+        const Stmt& before = ast_.stmt(block[i - 1]);
+        program_.sink.report(DiagnosticKind::UnreachableStep, s.span, message, {{before.span, why_stops(before)}});
+      }
+      for (const grammar::Block& inner : s.blocks) report_unreachable(inner);
+    }
+  }
+
+  static std::string why_stops(const Stmt& s) {
+    switch (s.kind) {
+      case StmtKind::Exit: return "this `exit` always ends the execution";
+      case StmtKind::Goto: return "this " + quote("goto " + s.name.text) + " always jumps away";
+      case StmtKind::Wait: return "both branches of this `wait` end the execution or jump away";
+      default: return "every branch of this `if` ends the execution or jumps away";
+    }
+  }
+
+  void check_loop(StmtId go_to) {
+    if (workflow_.flow.at(go_to).empty()) return;  // an unknown label, reported by the names pass
+    const StmtId label = workflow_.flow.at(go_to).front().to;
+    std::set<StmtId> seen;
+    visit_from(label, seen, /*stop_at_waits=*/true);
+    if (!seen.contains(go_to)) return;
+    const Stmt& s = ast_.stmt(go_to);
+    program_.sink.report(DiagnosticKind::LoopWithoutWait, s.span,
+                         "this loop can go round without passing a `delay` or `wait`, so it could run forever; "
+                         "add a `delay` or `wait` on every way round",
+                         {{ast_.stmt(label).span, "the loop starts at " + quote("label " + s.name.text)}});
+  }
+
+  Program& program_;
+  const grammar::Ast& ast_;
+  const WorkflowDecl& workflow_;
+  std::set<StmtId> reached_;
+};
+
+}  // namespace
+
+void check_flow(Program& program) {
+  for (WorkflowDecl& w : program.workflows) {
+    const grammar::Ast& ast = program.units[w.unit].ast;
+    FlowBuilder(program.sources, ast, w).block(program.syntax(w).body, kNone);
+    FlowChecker(program, ast, w).run(program.syntax(w).body);
+  }
+}
+
+}  // namespace flow::compiler

@@ -1,0 +1,122 @@
+#pragma once
+// What the compiler's passes share: the parsed files, the declarations found in them, and
+// what each pass learned for the next (name bindings, local slots, the control-flow
+// graph). Passes run in order — declare, settings, names, types, flow — and code is
+// generated only when none of them reported an error.
+#include <array>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bytecode/module.hpp"
+#include "compiler/compiler.hpp"
+#include "grammar/ast.hpp"
+#include "grammar/diagnostic.hpp"
+
+namespace flow::compiler {
+
+using grammar::ExprId;
+using grammar::kNone;
+using grammar::StmtId;
+
+// What a Variable (or a template's `event.x` Member) refers to, decided by the names pass.
+enum class BindingKind : uint8_t {
+  None,          // not a name, or unresolved
+  Local,         // a workflow local (slot 0 is `response`)
+  Contact,       // `contact`
+  Event,         // `event`
+  ContactField,  // template scope: `email`, `subscribed`, `data`
+  ContactData,   // template scope: any other bare name is contact data
+  Reserved,      // template scope: `unsubscribeUrl`
+  EventData,     // template scope: `event.x` is the event's data field x (a Member)
+};
+
+struct Binding {
+  BindingKind kind = BindingKind::None;
+  uint8_t slot = 0;  // Local
+};
+
+// One parsed .flow file and everything the passes attach to its nodes.
+struct Unit {
+  grammar::Ast ast;
+  std::vector<Binding> bindings;   // by ExprId
+  std::vector<uint8_t> let_slots;  // by StmtId: the local a Let or Assign stores to
+};
+
+// The template parts in the order the Module lists them.
+enum class Part : uint8_t { Subject, From, ReplyTo, Html, Text };
+inline constexpr size_t kPartCount = 5;
+
+struct TemplateDecl {
+  uint32_t unit = 0;
+  uint32_t index = 0;  // into the unit's Ast::templates
+  bytecode::TemplateType type = bytecode::TemplateType::Marketing;
+  std::array<ExprId, kPartCount> parts = {kNone, kNone, kNone, kNone, kNone};
+};
+
+// An edge of the statement-level control-flow graph; `to` is kNone for "the execution ends".
+struct FlowEdge {
+  StmtId to = kNone;
+  std::string label;  // "", "yes", "no", "else if …", "received", "timeout", "goto NAME"
+};
+
+struct WorkflowDecl {
+  uint32_t unit = 0;
+  uint32_t index = 0;  // into the unit's Ast::workflows
+  std::string trigger;
+  std::string display_name;
+  std::string description;
+  bytecode::Reentry reentry = bytecode::Reentry::Never;
+  bool enabled = true;
+  std::map<std::string, StmtId> labels;
+  std::vector<std::string> locals = {"response"};  // slot -> name
+  std::map<StmtId, std::vector<FlowEdge>> flow;    // successors of every statement
+};
+
+// Holds the diagnostics of a compilation and passes them on in source order when flushed:
+// passes find problems in their own order, people read a file from the top.
+class OrderedSink final : public grammar::DiagnosticSink {
+ public:
+  explicit OrderedSink(grammar::DiagnosticSink& inner) : inner_(inner) {}
+  using DiagnosticSink::report;
+  void report(grammar::Diagnostic diagnostic) override {
+    if (diagnostic.severity == grammar::Severity::Error) ++errors_;
+    held_.push_back(std::move(diagnostic));
+  }
+  size_t errors() const { return errors_; }
+  void flush();
+
+ private:
+  grammar::DiagnosticSink& inner_;
+  std::vector<grammar::Diagnostic> held_;
+  size_t errors_ = 0;
+};
+
+struct Program {
+  grammar::SourceSet& sources;
+  OrderedSink& sink;
+  const Options& options;
+  std::vector<Unit> units;
+  std::vector<TemplateDecl> templates;  // one per name, in source order
+  std::vector<WorkflowDecl> workflows;
+
+  const grammar::Template& syntax(const TemplateDecl& t) const { return units[t.unit].ast.templates[t.index]; }
+  const grammar::Workflow& syntax(const WorkflowDecl& w) const { return units[w.unit].ast.workflows[w.index]; }
+  const TemplateDecl* find_template(std::string_view name) const;
+};
+
+// The text of a string that must be known when compiling (a trigger, a `wait for` event,
+// a workflow's name); otherwise (a string with holes) reports constant-required, saying
+// that `what` ("the trigger") must be a plain string. Defined in settings.cpp.
+std::optional<std::string> constant_string(Program& program, const grammar::Expr& value, std::string_view what);
+
+// The passes, in the order compile() runs them (one file each).
+void declare(Program& program);         // declarations.cpp: templates, workflows, duplicates
+void check_settings(Program& program);  // settings.cpp: settings, triggers, template files
+void resolve_names(Program& program);   // names.cpp: variables, fields, functions, labels, locals
+void check_types(Program& program);     // types.cpp: static types and durations
+void check_flow(Program& program);      // flow.cpp: control flow, reachability, loops
+bytecode::Module generate(Program& program);  // codegen.cpp
+
+}  // namespace flow::compiler
