@@ -251,8 +251,12 @@ uint64_t read_fixed(const std::vector<uint8_t>& bytes, size_t at, size_t size) {
 
 std::vector<uint8_t> serialize(const Module& module) {
   Writer body;
+  // The code array dominates the size of a module, the source map and tables about equal
+  // it: reserving that avoids growing the buffer a dozen times.
+  body.bytes.reserve(2 * module.code.size() + 64);
   write_body(body, module);
   Writer file;
+  file.bytes.reserve(kHeaderSize + body.bytes.size());
   file.bytes.assign(kMagic.begin(), kMagic.end());
   file.fixed(kFormatVersion, 2);
   file.fixed(0, 2);  // flags

@@ -10,10 +10,8 @@ namespace flow::compiler {
 using grammar::DiagnosticKind;
 
 const TemplateDecl* Program::find_template(std::string_view name) const {
-  for (const TemplateDecl& t : templates) {
-    if (syntax(t).name.text == name) return &t;
-  }
-  return nullptr;
+  const auto it = template_index.find(name);
+  return it == template_index.end() ? nullptr : &templates[it->second];
 }
 
 namespace {
@@ -36,6 +34,7 @@ void declare(Program& program) {
     const grammar::Ast& ast = program.units[u].ast;
     for (uint32_t i = 0; i < ast.templates.size(); ++i) {
       if (is_new_name(program, templates, ast.templates[i].name, DiagnosticKind::DuplicateTemplate, "template")) {
+        program.template_index.emplace(ast.templates[i].name.text, static_cast<uint32_t>(program.templates.size()));
         TemplateDecl& decl = program.templates.emplace_back();
         decl.unit = u;
         decl.index = i;

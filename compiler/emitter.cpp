@@ -9,7 +9,9 @@ Emitter::Emitter(bytecode::Module& module, const grammar::SourceSet& sources, gr
     : module_(module), sources_(sources), sink_(sink) {}
 
 bytecode::SourceLoc Emitter::loc(const grammar::Span& span) {
-  const auto [it, inserted] = files_.emplace(span.file, static_cast<uint32_t>(module_.files.size()));
+  // try_emplace, not emplace: emplace would allocate a node on every call just to find
+  // the file is known already.
+  const auto [it, inserted] = files_.try_emplace(span.file, static_cast<uint32_t>(module_.files.size()));
   if (inserted) module_.files.push_back(sources_.file(span.file).name());
   return bytecode::SourceLoc{it->second, span.begin.line, span.begin.column};
 }
@@ -56,17 +58,20 @@ uint16_t Emitter::checked_index(size_t index, std::string_view table, const gram
   return 0;
 }
 
+uint16_t Emitter::intern(const ConstantView& c, const grammar::Span& span) {
+  if (const auto it = constants_.find(c); it != constants_.end()) return it->second;
+  const uint16_t index = checked_index(module_.constants.size(), "constants", span);
+  module_.constants.push_back(bytecode::Constant{c.kind, c.number, std::string(c.text)});
+  constants_.emplace(ConstantKey{c.kind, c.number, std::string(c.text)}, index);
+  return index;
+}
+
 uint16_t Emitter::constant(const bytecode::Constant& c, const grammar::Span& span) {
-  const auto [it, inserted] = constants_.emplace(std::tuple{c.kind, c.number, c.string}, 0);
-  if (inserted) {
-    it->second = checked_index(module_.constants.size(), "constants", span);
-    module_.constants.push_back(c);
-  }
-  return it->second;
+  return intern(ConstantView{c.kind, c.number, c.string}, span);
 }
 
 uint16_t Emitter::string(std::string_view text, const grammar::Span& span) {
-  return constant(bytecode::Constant{bytecode::Constant::Kind::String, 0, std::string(text)}, span);
+  return intern(ConstantView{bytecode::Constant::Kind::String, 0, text}, span);
 }
 
 uint16_t Emitter::function(std::string_view name, const grammar::Span& span) {

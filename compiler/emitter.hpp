@@ -2,9 +2,11 @@
 // Writes instructions into a Module's code array, interning constants and functions and
 // recording the source map as it goes. Operand layout follows opcodes.def (little-endian,
 // widths by shape); the module's own decoder (bytecode/instruction.hpp) reads it back.
+#include <functional>
 #include <map>
 #include <string>
-#include <tuple>
+#include <string_view>
+#include <unordered_map>
 
 #include "bytecode/module.hpp"
 #include "grammar/diagnostic.hpp"
@@ -40,7 +42,34 @@ class Emitter {
   bytecode::Module& module_;
   const grammar::SourceSet& sources_;
   grammar::DiagnosticSink& sink_;
-  std::map<std::tuple<bytecode::Constant::Kind, double, std::string>, uint16_t> constants_;
+  // Constants by value, hashed: a program has thousands of string constants, and a
+  // lookup by a view of the text copies it only when it is new.
+  struct ConstantView {
+    bytecode::Constant::Kind kind;
+    double number;
+    std::string_view text;
+    bool operator==(const ConstantView&) const = default;
+  };
+  struct ConstantKey {
+    bytecode::Constant::Kind kind;
+    double number;
+    std::string text;
+    operator ConstantView() const { return {kind, number, text}; }  // NOLINT: for lookups by view
+  };
+  struct ConstantHash {
+    using is_transparent = void;
+    size_t operator()(const ConstantView& c) const {
+      // std::hash<double> gives 0.0 and -0.0 one hash, as == treats them as one value.
+      return std::hash<std::string_view>{}(c.text) ^ (std::hash<double>{}(c.number) * 31 + static_cast<size_t>(c.kind));
+    }
+  };
+  struct ConstantEqual {
+    using is_transparent = void;
+    bool operator()(const ConstantView& a, const ConstantView& b) const { return a == b; }
+  };
+  uint16_t intern(const ConstantView& constant, const grammar::Span& span);
+
+  std::unordered_map<ConstantKey, uint16_t, ConstantHash, ConstantEqual> constants_;
   std::map<std::string, uint16_t, std::less<>> functions_;
   std::map<uint32_t, uint32_t> files_;  // SourceSet file id -> Module::files index
   bool too_large_ = false;

@@ -2,7 +2,10 @@
 // checks on it. Unreachable statements are a warning (they are harmless but almost always
 // a mistake); a loop that can go round without a `delay` or `wait` is an error, because
 // the execution would spin forever without ever yielding to the runtime.
-#include <set>
+#include <algorithm>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "compiler/flow.hpp"
 #include "compiler/text.hpp"
@@ -84,12 +87,35 @@ class FlowBuilder {
   WorkflowDecl& workflow_;
 };
 
+// A set of a file's statements that empties in O(1): a statement is in it when its stamp
+// is the current epoch. The checker empties its sets once per workflow and per `goto`;
+// tree-based sets made the pass allocate a node for every statement visited.
+class StmtMarks {
+ public:
+  explicit StmtMarks(size_t statements) : stamps_(statements, 0) {}
+
+  void clear() {
+    if (++epoch_ == 0) {  // wrapped around: old stamps could look current
+      std::fill(stamps_.begin(), stamps_.end(), 0);
+      epoch_ = 1;
+    }
+  }
+  bool insert(StmtId id) { return std::exchange(stamps_[id], epoch_) != epoch_; }
+  bool contains(StmtId id) const { return stamps_[id] == epoch_; }
+
+ private:
+  std::vector<uint32_t> stamps_;
+  uint32_t epoch_ = 1;
+};
+
 class FlowChecker {
  public:
-  FlowChecker(Program& program, const grammar::Ast& ast, const WorkflowDecl& workflow)
-      : program_(program), ast_(ast), workflow_(workflow) {}
+  FlowChecker(Program& program, const grammar::Ast& ast, const WorkflowDecl& workflow, StmtMarks& reached,
+              StmtMarks& loop_seen)
+      : program_(program), ast_(ast), workflow_(workflow), reached_(reached), loop_seen_(loop_seen) {}
 
   void run(const grammar::Block& body) {
+    reached_.clear();
     if (!body.empty()) visit_from(body.front(), reached_, /*stop_at_waits=*/false);
     report_unreachable(body);
     for_each_stmt(ast_, body, [&](StmtId id) {
@@ -100,12 +126,12 @@ class FlowChecker {
  private:
   // Marks every statement reachable from `start`. With `stop_at_waits`, paths end at a
   // delay or wait, since a loop through one of them yields to the runtime.
-  void visit_from(StmtId start, std::set<StmtId>& seen, bool stop_at_waits) const {
+  void visit_from(StmtId start, StmtMarks& seen, bool stop_at_waits) const {
     std::vector<StmtId> work = {start};
     while (!work.empty()) {
       const StmtId id = work.back();
       work.pop_back();
-      if (id == kNone || !seen.insert(id).second) continue;
+      if (id == kNone || !seen.insert(id)) continue;
       const StmtKind kind = ast_.stmt(id).kind;
       if (stop_at_waits && (kind == StmtKind::Delay || kind == StmtKind::Wait)) continue;
       for (const FlowEdge& edge : workflow_.flow.at(id)) work.push_back(edge.to);
@@ -139,9 +165,9 @@ class FlowChecker {
   void check_loop(StmtId go_to) {
     if (workflow_.flow.at(go_to).empty()) return;  // an unknown label, reported by the names pass
     const StmtId label = workflow_.flow.at(go_to).front().to;
-    std::set<StmtId> seen;
-    visit_from(label, seen, /*stop_at_waits=*/true);
-    if (!seen.contains(go_to)) return;
+    loop_seen_.clear();
+    visit_from(label, loop_seen_, /*stop_at_waits=*/true);
+    if (!loop_seen_.contains(go_to)) return;
     const Stmt& s = ast_.stmt(go_to);
     program_.sink.report(DiagnosticKind::LoopWithoutWait, s.span,
                          "this loop can go round without passing a `delay` or `wait`, so it could run forever; "
@@ -152,16 +178,21 @@ class FlowChecker {
   Program& program_;
   const grammar::Ast& ast_;
   const WorkflowDecl& workflow_;
-  std::set<StmtId> reached_;
+  StmtMarks& reached_;
+  StmtMarks& loop_seen_;
 };
 
 }  // namespace
 
 void check_flow(Program& program) {
+  // Per file, reused by all its workflows.
+  std::vector<std::optional<std::pair<StmtMarks, StmtMarks>>> marks(program.units.size());
   for (WorkflowDecl& w : program.workflows) {
     const grammar::Ast& ast = program.units[w.unit].ast;
+    auto& unit_marks = marks[w.unit];
+    if (!unit_marks) unit_marks.emplace(StmtMarks(ast.stmts.size()), StmtMarks(ast.stmts.size()));
     FlowBuilder(program.sources, ast, w).block(program.syntax(w).body, kNone);
-    FlowChecker(program, ast, w).run(program.syntax(w).body);
+    FlowChecker(program, ast, w, unit_marks->first, unit_marks->second).run(program.syntax(w).body);
   }
 }
 

@@ -7,6 +7,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "bytecode/module.hpp"
@@ -100,6 +102,10 @@ struct Program {
   std::vector<Unit> units;
   std::vector<TemplateDecl> templates;  // one per name, in source order
   std::vector<WorkflowDecl> workflows;
+  // Template name -> index into `templates`, filled by declare(): every `send` looks its
+  // template up, so a linear search would make compiling quadratic. The keys view the
+  // names in the Asts, which do not move once parsed.
+  std::unordered_map<std::string_view, uint32_t> template_index;
 
   const grammar::Template& syntax(const TemplateDecl& t) const { return units[t.unit].ast.templates[t.index]; }
   const grammar::Workflow& syntax(const WorkflowDecl& w) const { return units[w.unit].ast.workflows[w.index]; }

@@ -95,6 +95,7 @@ std::string source_text(const grammar::SourceSet& sources, const grammar::Span& 
   size_t begin = std::min<size_t>(span.begin.offset, end);
   widen_to_brackets(text, begin, end);
   std::string out;
+  out.reserve(end - begin);
   for (size_t i = begin; i < end; ++i) {
     if (!is_space(text[i])) {
       out += text[i];

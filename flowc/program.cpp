@@ -17,6 +17,18 @@ namespace flow::flowc {
 std::optional<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in || std::filesystem::is_directory(path)) return std::nullopt;
+  // A regular file is read with one read, sized from its length; a pipe or a device has
+  // no length to ask for and is read through a stream.
+  std::error_code error;
+  if (std::filesystem::is_regular_file(path, error)) {
+    const auto size = std::filesystem::file_size(path, error);
+    if (!error) {
+      std::string text(static_cast<size_t>(size), '\0');
+      in.read(text.data(), static_cast<std::streamsize>(size));
+      text.resize(static_cast<size_t>(in.gcount()));
+      return text;
+    }
+  }
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();

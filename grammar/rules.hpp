@@ -24,7 +24,10 @@
 #include <tao/pegtl.hpp>
 #include <tao/pegtl/contrib/analyze_traits.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
+#include <string_view>
 
 namespace flow::grammar::rules {
 
@@ -108,13 +111,36 @@ struct kw_false : TAO_PEGTL_KEYWORD("false") {};
 struct kw_null : TAO_PEGTL_KEYWORD("null") {};
 struct kw_file : TAO_PEGTL_KEYWORD("file") {};
 
-struct reserved : sor<kw_template, kw_workflow, kw_on, kw_send, kw_delay, kw_wait, kw_for, kw_within,
-                      kw_received, kw_timeout, kw_if, kw_else, kw_webhook, kw_update, kw_contact, kw_exit,
-                      kw_let, kw_label, kw_goto, kw_and, kw_or, kw_not, kw_in, kw_true, kw_false, kw_null,
-                      kw_file> {};
+// The keywords above, which no name may be. Kept as text because `ident` is the most
+// frequent token: reading the word once and looking it up is far cheaper than trying 27
+// keyword rules in turn (not_at<sor<kw_template, ...>>), and means the same.
+inline constexpr std::array<std::string_view, 27> kReserved = {
+    "template", "workflow", "on",      "send",   "delay", "wait",  "for",   "within", "received",
+    "timeout",  "if",       "else",    "webhook", "update", "contact", "exit", "let",  "label",
+    "goto",     "and",      "or",      "not",    "in",    "true",  "false", "null",  "file"};
+
+// Succeeds, consuming nothing, unless the input starts with a whole keyword (a keyword not
+// followed by an identifier character): the same as not_at<sor<kw_...>>.
+struct not_reserved {
+  using rule_t = not_reserved;
+  using subs_t = empty_list;
+
+  template <apply_mode A, rewind_mode M, template <typename...> class Action,
+            template <typename...> class Control, typename ParseInput, typename... States>
+  [[nodiscard]] static bool match(ParseInput& in, States&&...) {
+    const auto identifier_other = [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    };
+    const char* const begin = in.current();
+    const char* end = begin;
+    while (end != in.end() && identifier_other(*end)) ++end;
+    const std::string_view word(begin, static_cast<std::size_t>(end - begin));
+    return std::find(kReserved.begin(), kReserved.end(), word) == kReserved.end();
+  }
+};
 // A name people choose (template, label, local, function): any word but a keyword. Field
 // names and object keys may be keywords (`event.data.label`), so they use `word`.
-struct ident : seq<not_at<reserved>, word> {};
+struct ident : seq<not_reserved, word> {};
 
 // ---- 2. Literals -------------------------------------------------------------------
 
@@ -517,6 +543,10 @@ inline constexpr bool abandons_item = std::is_same_v<Rule, block_continues>;
 }  // namespace flow::grammar::rules
 
 namespace tao::pegtl {
+
+// Consumes nothing, like the not_at<> it stands for.
+template <typename Name>
+struct analyze_traits<Name, flow::grammar::rules::not_reserved> : analyze_opt_traits<> {};
 
 template <typename Name, typename Rule>
 struct analyze_traits<Name, flow::grammar::rules::nested<Rule>> : analyze_seq_traits<Rule> {};

@@ -1,6 +1,7 @@
 #include "grammar/source.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace flow::grammar {
 
@@ -10,11 +11,32 @@ uint32_t count_code_points(std::string_view text) {
   }));
 }
 
+namespace {
+constexpr uint32_t kChunk = 64;
+}  // namespace
+
 SourceFile::SourceFile(std::string name, std::string text)
     : name_(std::move(name)), text_(std::move(text)) {
-  line_starts_.push_back(0);
-  for (uint32_t i = 0; i < text_.size(); ++i) {
-    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+  const uint32_t size = static_cast<uint32_t>(text_.size());
+  bool any_non_ascii = false;
+  uint32_t begin = 0;
+  while (true) {
+    const void* newline = std::memchr(text_.data() + begin, '\n', size - begin);
+    const uint32_t end = newline ? static_cast<uint32_t>(static_cast<const char*>(newline) - text_.data()) : size;
+    const bool ascii = std::all_of(text_.data() + begin, text_.data() + end,
+                                   [](char c) { return (static_cast<unsigned char>(c) & 0x80) == 0; });
+    any_non_ascii |= !ascii;
+    line_starts_.push_back(begin);
+    line_is_ascii_.push_back(ascii);
+    if (!newline) break;
+    begin = end + 1;
+  }
+  if (!any_non_ascii) return;
+  uint32_t code_points = 0;
+  for (uint32_t i = 0; i <= size; ++i) {
+    if (i % kChunk == 0) chunk_code_points_.push_back(code_points);
+    if (i == size) break;
+    if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++code_points;
   }
 }
 
@@ -26,12 +48,34 @@ std::string_view SourceFile::line(uint32_t line) const {
   return std::string_view(text_).substr(begin, end - begin);
 }
 
-Pos SourceFile::position(uint32_t offset) const {
-  offset = std::min<uint32_t>(offset, static_cast<uint32_t>(text_.size()));
+// The 1-based line holding `offset`: the hint or the line after it when either holds
+// it, otherwise a binary search.
+uint32_t SourceFile::line_of(uint32_t offset, uint32_t line_hint) const {
+  const uint32_t lines = static_cast<uint32_t>(line_starts_.size());
+  const auto holds = [&](uint32_t line) {
+    return line_starts_[line - 1] <= offset && (line == lines || offset < line_starts_[line]);
+  };
+  if (line_hint >= 1 && line_hint <= lines) {
+    if (holds(line_hint)) return line_hint;
+    if (line_hint < lines && holds(line_hint + 1)) return line_hint + 1;
+  }
   const auto next = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
-  const uint32_t line = static_cast<uint32_t>(next - line_starts_.begin());
+  return static_cast<uint32_t>(next - line_starts_.begin());
+}
+
+uint32_t SourceFile::code_points_before(uint32_t offset) const {
+  const uint32_t chunk = offset / kChunk;
+  return chunk_code_points_[chunk] +
+         count_code_points(std::string_view(text_).substr(chunk * kChunk, offset - chunk * kChunk));
+}
+
+Pos SourceFile::position(uint32_t offset, uint32_t line_hint) const {
+  offset = std::min<uint32_t>(offset, static_cast<uint32_t>(text_.size()));
+  const uint32_t line = line_of(offset, line_hint);
   const uint32_t start = line_starts_[line - 1];
-  return Pos{offset, line, 1 + count_code_points(std::string_view(text_).substr(start, offset - start))};
+  const uint32_t column =
+      line_is_ascii_[line - 1] ? offset - start : code_points_before(offset) - code_points_before(start);
+  return Pos{offset, line, 1 + column};
 }
 
 uint32_t SourceSet::add(std::string name, std::string text) {

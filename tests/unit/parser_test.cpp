@@ -364,7 +364,7 @@ std::string in_workflow(const std::string& body) { return "workflow w on \"e\" {
 
 const std::vector<ErrorCase>& error_cases() {
   static const std::vector<ErrorCase> cases = {
-      {"send without template", in_workflow("  send\n  delay 1d"), {{3, 3, "expected a template name after `send`"}}},
+      {"send without template", in_workflow("  send\n  delay 1d"), {{2, 7, "expected a template name after `send`"}}},
       {"unclosed workflow", "workflow onboarding on \"e\" {\n  send welcome\n",
        {{3, 1, "expected `}` to close the block of workflow `onboarding`"}}},
       {"wait without within", in_workflow("  wait for \"x\" 3 days"), {{2, 16, "expected `within` and a duration after the event name"}}},
@@ -384,7 +384,7 @@ const std::vector<ErrorCase>& error_cases() {
       {"bad http method", in_workflow("  webhook fetch \"u\""), {{2, 11, "expected an HTTP method"}}},
       {"update without fields", in_workflow("  update contact x"), {{2, 18, "after `update contact`"}}},
       {"let without name", in_workflow("  let = 3"), {{2, 7, "expected a name after `let`"}}},
-      {"goto without label", in_workflow("  goto"), {{3, 1, "expected a label name after `goto`"}}},
+      {"goto without label", in_workflow("  goto"), {{2, 7, "expected a label name after `goto`"}}},
       {"bad template type", "template t {\n  type promo\n}\n", {{2, 8, "expected `marketing`, `transactional` or `headless`"}}},
       {"unknown template setting", "template t {\n  subjct \"x\"\n}\n", {{2, 3, "expected a template setting"}}},
       {"trigger without on", "workflow w \"e\" {}\n", {{1, 12, "expected `on \"event\"` or `{` after the workflow name"}}},
@@ -392,7 +392,7 @@ const std::vector<ErrorCase>& error_cases() {
       {"wait branch misspelt", in_workflow("  wait for \"x\" within 1d {\n    recieved { }\n  }"),
        {{3, 5, "expected `received { … }` or `timeout { … }`"}}},
       {"missing paren", in_workflow("  let x = (a + b\n  send c"), {{3, 3, "expected `)` to close `(`"}}},
-      {"missing field name", in_workflow("  let x = a."), {{3, 1, "expected a field name after `.`"}}},
+      {"missing field name", in_workflow("  let x = a."), {{2, 13, "expected a field name after `.`"}}},
       {"object without colon", in_workflow("  update contact { a 1 }"), {{2, 22, "expected `:` after the key"}}},
       {"not without in", in_workflow("  if a not b { }"), {{2, 12, "expected `in` after `not`"}}},
       {"top-level garbage then a good item", "garbage\nworkflow w on \"e\" { send a }\n",
@@ -410,7 +410,7 @@ const std::vector<ErrorCase>& error_cases() {
        {{5, 1, "expected `}` to close the block of workflow `a`"}}},
       {"errors in several items",
        "template t {\n  type promo\n  subject \"s\"\n}\nworkflow w on {\n  send a\n}\nworkflow v on \"e\" {\n  delay\n}\n",
-       {{2, 8, "after `type`"}, {5, 15, "expected the trigger event as a string after `on`"}, {10, 1, "after `delay`"}}},
+       {{2, 8, "after `type`"}, {5, 15, "expected the trigger event as a string after `on`"}, {9, 8, "after `delay`"}}},
   };
   return cases;
 }
