@@ -20,5 +20,6 @@ void add_disasm_command(CLI::App& app);
 void add_graph_command(CLI::App& app);
 void add_fmt_command(CLI::App& app);
 void add_run_command(CLI::App& app);
+void add_lsp_command(CLI::App& app);
 
 }  // namespace flow::flowc

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   flow::flowc::add_graph_command(app);
   flow::flowc::add_fmt_command(app);
   flow::flowc::add_run_command(app);
+  flow::flowc::add_lsp_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
