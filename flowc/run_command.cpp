@@ -140,7 +140,8 @@ void print_json(const bytecode::Module& module, uint32_t workflow, const vm::Sim
     item["kind"] = kinds[static_cast<int>(r.kind)];
     if (r.step < module.steps.size()) item["step"] = module.steps[r.step].label;
     if (r.kind == Record::Kind::Effect) {
-      for (auto& [key, value] : stdlib::to_nlohmann(vm::to_value(r.effect)).items()) {
+      const nlohmann::ordered_json effect = stdlib::to_nlohmann(vm::to_value(r.effect));
+      for (const auto& [key, value] : effect.items()) {
         if (key != "step") item[key] = value;
       }
     } else if (!r.value.is_null()) {
