@@ -56,6 +56,37 @@ std::string caret_line(std::string_view line, const Span& span) {
   return out;
 }
 
+// A line as shown under a message, and the span shifted to match it.
+struct Excerpt {
+  std::string text;
+  Span span;
+};
+
+// A very long line (a minified HTML template, say) is cut to a window of code points
+// around the caret, marked with `…` at the cut ends, so one message stays readable.
+Excerpt excerpt_around(std::string_view line, Span span) {
+  constexpr uint32_t kMaxColumns = 160;
+  constexpr uint32_t kContext = 60;  // columns kept before the caret
+  if (count_code_points(line) <= kMaxColumns) return {std::string(line), span};
+  const uint32_t first = span.begin.column > kContext ? span.begin.column - kContext : 1;
+  std::string text = first > 1 ? "…" : "";
+  uint32_t column = 1, taken = 0;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const bool starts_code_point = (static_cast<unsigned char>(line[i]) & 0xC0) != 0x80;
+    if (starts_code_point && i > 0) ++column;
+    if (column < first) continue;
+    if (starts_code_point && ++taken > kMaxColumns) {
+      text += "…";
+      break;
+    }
+    text += line[i];
+  }
+  const uint32_t shift = first - 1 - (first > 1 ? 1 : 0);  // `…` takes one column
+  span.begin.column -= shift;
+  if (span.end.line == span.begin.line) span.end.column = std::max(span.begin.column, span.end.column - shift);
+  return {std::move(text), span};
+}
+
 void render_one(std::string& out, const SourceSet& sources, const Span& span, std::string_view severity,
                 std::string_view message) {
   const SourceFile& file = sources.file(span.file);
@@ -64,11 +95,11 @@ void render_one(std::string& out, const SourceSet& sources, const Span& span, st
   out += ": ";
   out += message;
   out += '\n';
-  const std::string_view line = file.line(span.begin.line);
+  const Excerpt excerpt = excerpt_around(file.line(span.begin.line), span);
   out += "  ";
-  out += line;
+  out += excerpt.text;
   out += "\n  ";
-  out += caret_line(line, span);
+  out += caret_line(excerpt.text, excerpt.span);
   out += '\n';
 }
 
