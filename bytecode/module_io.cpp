@@ -1,5 +1,6 @@
 #include "bytecode/module_io.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <string_view>
@@ -22,25 +23,36 @@ uint64_t fnv1a(const uint8_t* data, size_t size) {
 
 // ---- Writing -------------------------------------------------------------------------
 
+// Writes into a buffer that is sized ahead (see room()) through a raw pointer: a module
+// is mostly small LEB128 integers, and a push_back per byte (capacity check, size update)
+// cost more than the encoding itself.
 class Writer {
  public:
-  std::vector<uint8_t> bytes;
+  explicit Writer(size_t capacity) : bytes_(capacity) {}
 
   void uint(uint64_t value) {
-    do {
-      uint8_t byte = value & 0x7f;
+    uint8_t* p = room(10);  // a 64-bit LEB128 takes at most 10 bytes
+    while (value >= 0x80) {
+      *p++ = static_cast<uint8_t>(value) | 0x80;
       value >>= 7;
-      if (value != 0) byte |= 0x80;
-      bytes.push_back(byte);
-    } while (value != 0);
+    }
+    *p++ = static_cast<uint8_t>(value);
+    size_ = static_cast<size_t>(p - bytes_.data());
   }
   void fixed(uint64_t value, size_t size) {
-    for (size_t i = 0; i < size; ++i) bytes.push_back(static_cast<uint8_t>(value >> (8 * i)));
+    uint8_t* p = room(size);
+    for (size_t i = 0; i < size; ++i) p[i] = static_cast<uint8_t>(value >> (8 * i));
+    size_ += size;
   }
   void number(double value) { fixed(std::bit_cast<uint64_t>(value), 8); }
+  void raw(const void* data, size_t size) {
+    if (size == 0) return;
+    std::memcpy(room(size), data, size);
+    size_ += size;
+  }
   void string(const std::string& text) {
     uint(text.size());
-    bytes.insert(bytes.end(), text.begin(), text.end());
+    raw(text.data(), text.size());
   }
   void loc(const SourceLoc& loc) {
     uint(loc.file);
@@ -52,6 +64,24 @@ class Writer {
     uint(items.size());
     for (const T& item : items) write_one(item);
   }
+
+  size_t size() const { return size_; }
+  uint8_t* data() { return bytes_.data(); }
+  // The bytes written so far; the Writer is spent afterwards.
+  std::vector<uint8_t> take() {
+    bytes_.resize(size_);
+    return std::move(bytes_);
+  }
+
+ private:
+  // Where the next `count` bytes go, growing the buffer when they would not fit.
+  uint8_t* room(size_t count) {
+    if (bytes_.size() - size_ < count) bytes_.resize(std::max(2 * bytes_.size(), size_ + count));
+    return bytes_.data() + size_;
+  }
+
+  std::vector<uint8_t> bytes_;
+  size_t size_ = 0;
 };
 
 void write_body(Writer& w, const Module& m) {
@@ -97,7 +127,7 @@ void write_body(Writer& w, const Module& m) {
     w.string(e.label);
   });
   w.uint(m.code.size());
-  w.bytes.insert(w.bytes.end(), m.code.begin(), m.code.end());
+  w.raw(m.code.data(), m.code.size());
   w.list(m.source_map, [&](const std::pair<uint32_t, SourceLoc>& entry) {
     w.uint(entry.first);
     w.loc(entry.second);
@@ -250,20 +280,21 @@ uint64_t read_fixed(const std::vector<uint8_t>& bytes, size_t at, size_t size) {
 }  // namespace
 
 std::vector<uint8_t> serialize(const Module& module) {
-  Writer body;
   // The code array dominates the size of a module, the source map and tables about equal
-  // it: reserving that avoids growing the buffer a dozen times.
-  body.bytes.reserve(2 * module.code.size() + 64);
-  write_body(body, module);
-  Writer file;
-  file.bytes.reserve(kHeaderSize + body.bytes.size());
-  file.bytes.assign(kMagic.begin(), kMagic.end());
-  file.fixed(kFormatVersion, 2);
-  file.fixed(0, 2);  // flags
-  file.fixed(body.bytes.size(), 4);
-  file.fixed(fnv1a(body.bytes.data(), body.bytes.size()), 8);
-  file.bytes.insert(file.bytes.end(), body.bytes.begin(), body.bytes.end());
-  return file.bytes;
+  // it: reserving that avoids growing the buffer a dozen times. The body is written after
+  // room for the header, which is filled in once the body's size and checksum are known.
+  Writer w(kHeaderSize + 2 * module.code.size() + 64);
+  w.raw(kMagic.data(), kMagic.size());
+  w.fixed(kFormatVersion, 2);
+  w.fixed(0, 2);  // flags
+  w.fixed(0, 4);  // body size, below
+  w.fixed(0, 8);  // checksum, below
+  write_body(w, module);
+  const size_t body_size = w.size() - kHeaderSize;
+  const uint64_t checksum = fnv1a(w.data() + kHeaderSize, body_size);
+  for (size_t i = 0; i < 4; ++i) w.data()[12 + i] = static_cast<uint8_t>(body_size >> (8 * i));
+  for (size_t i = 0; i < 8; ++i) w.data()[16 + i] = static_cast<uint8_t>(checksum >> (8 * i));
+  return w.take();
 }
 
 std::variant<Module, LoadError> deserialize(const std::vector<uint8_t>& bytes) {

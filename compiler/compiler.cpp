@@ -47,6 +47,16 @@ std::optional<bytecode::Module> compile(grammar::SourceSet& sources, const std::
   Program program{sources, ordered, effective, {}, {}, {}};
   std::optional<bytecode::Module> module = run_passes(program, files);
   ordered.flush();
+  if (options.retain_state != nullptr) {
+    struct State {
+      std::vector<Unit> units;
+      std::vector<TemplateDecl> templates;
+      std::vector<WorkflowDecl> workflows;
+      std::unordered_map<std::string_view, uint32_t> template_index;
+    };
+    *options.retain_state = std::make_shared<State>(State{std::move(program.units), std::move(program.templates),
+                                                          std::move(program.workflows), std::move(program.template_index)});
+  }
   return module;
 }
 

@@ -72,6 +72,10 @@ class Emitter {
   std::unordered_map<ConstantKey, uint16_t, ConstantHash, ConstantEqual> constants_;
   std::map<std::string, uint16_t, std::less<>> functions_;
   std::map<uint32_t, uint32_t> files_;  // SourceSet file id -> Module::files index
+  // The last file looked up in files_: consecutive instructions almost always come from
+  // the same file, and loc() runs for every instruction.
+  uint32_t last_file_ = UINT32_MAX;
+  uint32_t last_file_index_ = 0;
   bool too_large_ = false;
 };
 

@@ -96,12 +96,17 @@ std::string source_text(const grammar::SourceSet& sources, const grammar::Span& 
   widen_to_brackets(text, begin, end);
   std::string out;
   out.reserve(end - begin);
-  for (size_t i = begin; i < end; ++i) {
-    if (!is_space(text[i])) {
-      out += text[i];
-    } else if (!out.empty() && out.back() != ' ') {
-      out += ' ';
+  // Runs of non-space characters are copied whole; each run of white space becomes one
+  // space (none at the start).
+  for (size_t i = begin; i < end;) {
+    if (is_space(text[i])) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+      ++i;
+      continue;
     }
+    const size_t run = i;
+    while (i < end && !is_space(text[i])) ++i;
+    out.append(text, run, i - run);
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
   if (grammar::count_code_points(out) > limit) {

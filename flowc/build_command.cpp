@@ -18,7 +18,13 @@ struct BuildOptions {
 };
 
 void run_build(const BuildOptions& options) {
-  Program program;
+  // flowc exits right after the build, so the program (the syntax trees, the compiler's
+  // declarations, the module) is left to the operating system instead of being freed node
+  // by node, which was about 6 % of the run. It stays reachable through this static, so
+  // LeakSanitizer does not count it as a leak.
+  static Program* const kept = new Program;
+  Program& program = *kept;
+  program.keep_compiler_state = true;
   if (!read_sources(options.files, program)) {
     exit_code() = kExitUsage;
     return;

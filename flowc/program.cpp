@@ -51,6 +51,7 @@ bool read_sources(const std::vector<std::string>& paths, Program& program) {
 void compile(Program& program, const std::string& module_name) {
   compiler::Options options;
   options.module_name = module_name;
+  if (program.keep_compiler_state) options.retain_state = &program.compiler_state;
   program.module = compiler::compile(program.sources, program.files, program.diagnostics, options);
 }
 

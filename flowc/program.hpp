@@ -1,5 +1,6 @@
 #pragma once
 // What the subcommands share: reading files, compiling them, printing diagnostics.
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,10 @@ struct Program {
   std::vector<uint32_t> files;
   grammar::DiagnosticList diagnostics;
   std::optional<bytecode::Module> module;
+  // When set, compile() keeps the compiler's working state here rather than freeing it
+  // (see compiler::Options::retain_state), for a command that exits right afterwards.
+  bool keep_compiler_state = false;
+  std::shared_ptr<void> compiler_state;
 };
 
 // Reads every path into `program.sources`; prints an error and returns false when a file

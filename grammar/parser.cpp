@@ -77,6 +77,35 @@ struct Mark {
 
 enum class ItemKind : uint8_t { None, Template, Workflow };
 
+// An operator of an expression chain waiting for its right-hand side to be complete: a
+// binary operator, a prefix `not`, or the start of a chain (nothing below it belongs to
+// this chain).
+struct PendingOp {
+  enum class Kind : uint8_t { ChainStart, Binary, Not };
+  Kind kind = Kind::ChainStart;
+  BinaryOp op = BinaryOp::Or;  // Binary
+  uint8_t precedence = 0;      // higher binds tighter
+  uint32_t begin = 0;          // Not: where the `not` stands, for the span
+};
+
+// Loosest first, as rules.hpp §3 lists them; `not` sits between `and` and comparisons.
+constexpr uint8_t kNotPrecedence = 3;
+constexpr uint8_t precedence(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::Or: return 1;
+    case BinaryOp::And: return 2;
+    case BinaryOp::Eq: case BinaryOp::Ne: case BinaryOp::Lt: case BinaryOp::Le:
+    case BinaryOp::Gt: case BinaryOp::Ge: case BinaryOp::In: case BinaryOp::NotIn: return 4;
+    case BinaryOp::Coalesce: return 5;
+    case BinaryOp::Add: case BinaryOp::Sub: return 6;
+    case BinaryOp::Mul: case BinaryOp::Div: case BinaryOp::Mod: return 7;
+  }
+  return 0;
+}
+constexpr bool is_comparison(const PendingOp& op) {
+  return op.kind == PendingOp::Kind::Binary && op.precedence == precedence(BinaryOp::Eq);
+}
+
 class Builder {
  public:
   struct Failure {
@@ -140,7 +169,7 @@ class Builder {
     std::string text;
     for (size_t i = 0; i < message.size(); ++i) {
       if (message.substr(i, 4) == "{op}") {
-        text += ops_.empty() ? "operator" : binary_op_text(ops_.back());
+        text += ops_.empty() || ops_.back().kind != PendingOp::Kind::Binary ? "operator" : binary_op_text(ops_.back().op);
         i += 3;
       } else if (message.substr(i, 6) == "{word}") {
         where = word_at(where, text);
@@ -217,13 +246,42 @@ class Builder {
     return name;
   }
 
-  void push_op(BinaryOp op) { ops_.push_back(op); }
-  void reduce_binary() {
+  // ---- operator chains (rules.hpp §3): shunting-yard on the value and operator stacks
+
+  size_t open_chain() {
+    ops_.emplace_back();
+    return ops_.size() - 1;
+  }
+  void drop_chain(size_t base) { ops_.resize(base); }
+  void close_chain() {
+    while (ops_.back().kind != PendingOp::Kind::ChainStart) reduce_top();
+    ops_.pop_back();
+  }
+  void push_not(uint32_t begin) { ops_.push_back(PendingOp{PendingOp::Kind::Not, BinaryOp::Or, kNotPrecedence, begin}); }
+  // A binary operator has just been read, at `at`, after its left operand: the pending
+  // operators that bind at least as tightly have all their operands and are applied
+  // first (so `a - b + c` is `(a - b) + c`).
+  void push_operator(BinaryOp op, const char* at) {
+    const PendingOp incoming{PendingOp::Kind::Binary, op, precedence(op), 0};
+    while (ops_.back().kind != PendingOp::Kind::ChainStart && ops_.back().precedence >= incoming.precedence) {
+      if (is_comparison(incoming) && is_comparison(ops_.back())) {
+        fail(at, rules::error_message<rules::no_chained_comparison>, false, false);
+      }
+      reduce_top();
+    }
+    ops_.push_back(incoming);
+  }
+  void reduce_top() {
+    const PendingOp top = ops_.back();
+    ops_.pop_back();
+    if (top.kind == PendingOp::Kind::Not) {
+      reduce_unary(UnaryOp::Not, top.begin);
+      return;
+    }
     const ExprId rhs = pop_value();
     const ExprId lhs = pop_value();
     Expr expr = make_expr(ExprKind::Binary, span_of(lhs, rhs));
-    expr.binary_op = ops_.back();
-    ops_.pop_back();
+    expr.binary_op = top.op;
     expr.operand = lhs;
     expr.items = {rhs};
     push(std::move(expr));
@@ -493,7 +551,7 @@ class Builder {
 
   std::vector<ExprId> values_;
   std::vector<Name> names_;
-  std::vector<BinaryOp> ops_;
+  std::vector<PendingOp> ops_;
   std::vector<Mark> marks_;
   std::vector<StringInProgress> strings_;
   std::vector<OpenBrace> opens_;
@@ -653,6 +711,7 @@ struct append_matched {
     b.append_text(begin_of(in, b), end_of(in, b), in.string_view());
   }
 };
+template <> struct action<rules::short_run> : append_matched {};
 template <> struct action<rules::short_char> : append_matched {};
 template <> struct action<rules::long_char> : append_matched {};
 template <> struct action<rules::text_char> : append_matched {};
@@ -824,11 +883,21 @@ struct reduce_unary {
   }
 };
 template <> struct action<rules::negation> : reduce_unary<UnaryOp::Negate> {};
-template <> struct action<rules::negation_not> : reduce_unary<UnaryOp::Not> {};
+
+template <>
+struct action<rules::not_start> {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, Builder& b) {
+    b.push_not(begin_of(in, b));
+  }
+};
 
 template <BinaryOp Op>
 struct push_op {
-  static void apply0(Builder& b) { b.push_op(Op); }
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, Builder& b) {
+    b.push_operator(Op, in.begin());
+  }
 };
 template <> struct action<rules::op_or> : push_op<BinaryOp::Or> {};
 template <> struct action<rules::op_and> : push_op<BinaryOp::And> {};
@@ -846,11 +915,6 @@ template <> struct action<rules::op_sub> : push_op<BinaryOp::Sub> {};
 template <> struct action<rules::op_mul> : push_op<BinaryOp::Mul> {};
 template <> struct action<rules::op_div> : push_op<BinaryOp::Div> {};
 template <> struct action<rules::op_mod> : push_op<BinaryOp::Mod> {};
-
-template <typename Op, typename Operand>
-struct action<rules::infix<Op, Operand>> {
-  static void apply0(Builder& b) { b.reduce_binary(); }
-};
 
 // ---- statements
 

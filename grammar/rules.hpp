@@ -3,11 +3,12 @@
 // Include only from parser.cpp: the instantiations are heavy. The file reads bottom-up,
 // like PEGTL's lua53 example:
 //
-//   0. two custom rules: `nested<>` bounds the nesting depth, `recover<>` reports an error
-//      and skips to a place where parsing can go on
+//   0. three custom rules: `nested<>` bounds the nesting depth, `recover<>` reports an
+//      error and skips to a place where parsing can go on, `chain<>` scopes the operators
+//      of one expression
 //   1. separators and words: white space, `//` comments, identifiers, keywords
 //   2. literals: numbers and durations; strings with `{{ }}` / `{{{ }}}` holes
-//   3. expressions, one rule per precedence level, from postfix up to `or`
+//   3. expressions: primary, postfix, unary `-`, then one flat chain of binary operators
 //   4. statements and blocks
 //   5. settings, templates, workflows
 //   6. entry points: a .flow file, one expression, the text of an HTML/text template
@@ -34,7 +35,7 @@ namespace flow::grammar::rules {
 using namespace tao::pegtl;  // NOLINT: the grammar reads as PEGTL's own examples
 
 // ---- 0. Custom rules ---------------------------------------------------------------
-// Both take the parser's builder as their one state; its interface is in parser.cpp.
+// They take the parser's builder as their one state; its interface is in parser.cpp.
 
 // Matches Rule one level deeper; the builder reports "nesting too deep" past the limit.
 template <typename Rule>
@@ -73,6 +74,27 @@ struct recover {
       in.iterator() = builder.recover(checkpoint, failure, Sync{});
       return true;
     }
+  }
+};
+
+// Matches an operator chain (§3) with its own region of the builder's operator stack:
+// the operators still pending when it ends are applied then, and none of them leaks into
+// an enclosing chain (`a * (b + c)`).
+template <typename Rule>
+struct chain {
+  using rule_t = chain;
+  using subs_t = type_list<Rule>;
+
+  template <apply_mode A, rewind_mode M, template <typename...> class Action,
+            template <typename...> class Control, typename ParseInput, typename Builder>
+  [[nodiscard]] static bool match(ParseInput& in, Builder& builder) {
+    const auto base = builder.open_chain();
+    if (!Control<Rule>::template match<A, M, Action, Control>(in, builder)) {
+      builder.drop_chain(base);
+      return false;
+    }
+    builder.close_chain();
+    return true;
   }
 };
 
@@ -180,7 +202,10 @@ struct invalid_byte : not_one<'"', '\\', '\n', '\r'> {};
 struct short_open : one<'"'> {};
 struct short_close : one<'"'> {};
 struct short_char : utf8::not_one<'"', '\\', '\n', '\r'> {};
-struct short_string : seq<short_open, star<sor<hole, escape, short_char, invalid_byte>>, must<short_close>> {};
+// Printable ASCII but `"`, `\` and `{`: most of a string, taken as one run so that its
+// action appends the run at once instead of character by character.
+struct short_run : plus<ranges<' ', '!', '#', '[', ']', 'z', '|', '~'>> {};
+struct short_string : seq<short_open, star<sor<short_run, hole, escape, short_char, invalid_byte>>, must<short_close>> {};
 
 struct long_open : three<'"'> {};
 struct long_close : three<'"'> {};
@@ -191,8 +216,8 @@ struct long_string : seq<long_open, opt<opt<one<'\r'>>, one<'\n'>>, star<sor<hol
 struct string_literal : sor<long_string, short_string> {};
 
 // ---- 3. Expressions ------------------------------------------------------------------
-// Loosest first: or, and, not, comparison (one, not chained), ??, + -, * / %, unary -,
-// postfix (.field, [index]), primary. A binary level is `operand star<infix<op, operand>>`.
+// Tightest first: primary, postfix (.field, [index]), unary -, and then the binary
+// operators and `not` as one chain (below), whose precedence the Builder resolves.
 
 struct paren_expression : seq<expression> {};
 struct paren_close : one<')'> {};
@@ -242,23 +267,12 @@ struct negated : nested<unary> {};
 struct negation : seq<one<'-'>, sep, must<negated>> {};
 struct unary : sor<negation, postfix> {};
 
-template <typename Operand>
-struct operand_after : seq<Operand> {};
-template <typename Op, typename Operand>
-struct infix : seq<sep, Op, sep, must<operand_after<Operand>>> {};
-
-struct op_mul : one<'*'> {};
-struct op_div : seq<one<'/'>, not_at<one<'/'>>> {};
-struct op_mod : one<'%'> {};
-struct multiplicative : seq<unary, star<infix<sor<op_mul, op_div, op_mod>, unary>>> {};
-
-struct op_add : one<'+'> {};
-struct op_sub : one<'-'> {};
-struct additive : seq<multiplicative, star<infix<sor<op_add, op_sub>, multiplicative>>> {};
-
-struct op_coalesce : two<'?'> {};
-struct coalesce : seq<additive, star<infix<op_coalesce, additive>>> {};
-
+// Binary operators and `not`, loosest first: or, and, not, comparison (one, not chained),
+// ??, + -, * / %. The grammar reads a flat chain `operand (operator operand)*`; the
+// Builder resolves precedence as each operator arrives (parser.cpp, push_operator): one
+// rule per level would walk every operand through all nine of them.
+struct op_or : kw_or {};
+struct op_and : kw_and {};
 struct in_after_not : kw_in {};
 struct op_eq : two<'='> {};
 struct op_ne : string<'!', '='> {};
@@ -269,20 +283,36 @@ struct op_gt : one<'>'> {};
 struct op_in : kw_in {};
 struct op_not_in : seq<kw_not, sep, must<in_after_not>> {};
 struct comparison_op : sor<op_eq, op_ne, op_le, op_lt, op_ge, op_gt, op_in, op_not_in> {};
-struct no_chained_comparison : not_at<comparison_op> {};
-struct comparison : seq<coalesce, opt<infix<comparison_op, coalesce>, sep, must<no_chained_comparison>>> {};
+struct op_coalesce : two<'?'> {};
+struct op_add : one<'+'> {};
+struct op_sub : one<'-'> {};
+struct op_mul : one<'*'> {};
+struct op_div : seq<one<'/'>, not_at<one<'/'>>> {};
+struct op_mod : one<'%'> {};
+// After `and` / `or` an operand may start with `not`; after the tighter operators it
+// may not (`a == not b` is an error, as `not` binds looser than `==`).
+struct logical_op : sor<op_or, op_and> {};
+struct tight_op : sor<comparison_op, op_coalesce, op_add, op_sub, op_mul, op_div, op_mod> {};
 
-struct not_expression;
-struct not_operand : nested<not_expression> {};
-struct negation_not : seq<kw_not, sep, must<not_operand>> {};
-struct not_expression : sor<negation_not, comparison> {};
+// `not` is read as a prefix here; the Builder applies it once the operators after its
+// operand show how far it reaches (`not a == b` is `not (a == b)`).
+struct not_start : kw_not {};
+struct operand;
+struct not_operand : nested<operand> {};
+struct negation_not : seq<not_start, sep, must<not_operand>> {};
+struct operand : sor<negation_not, unary> {};
 
-struct op_and : kw_and {};
-struct and_expression : seq<not_expression, star<infix<op_and, not_expression>>> {};
-struct op_or : kw_or {};
-struct or_expression : seq<and_expression, star<infix<op_or, and_expression>>> {};
+template <typename Operand>
+struct operand_after : seq<Operand> {};
+template <typename Op, typename Operand>
+struct infix : seq<Op, sep, must<operand_after<Operand>>> {};
+struct binary_step : seq<sep, sor<infix<logical_op, operand>, infix<tight_op, unary>>> {};
+// A second comparison in one chain (`a < b < c`) is reported by the Builder when its
+// operator arrives, with this rule's message.
+struct no_chained_comparison {};
+struct operator_chain : seq<operand, star<binary_step>> {};
 
-struct expression : nested<or_expression> {};
+struct expression : nested<chain<operator_chain>> {};
 
 // ---- 4. Statements and blocks ------------------------------------------------------
 
@@ -550,6 +580,9 @@ struct analyze_traits<Name, flow::grammar::rules::not_reserved> : analyze_opt_tr
 
 template <typename Name, typename Rule>
 struct analyze_traits<Name, flow::grammar::rules::nested<Rule>> : analyze_seq_traits<Rule> {};
+
+template <typename Name, typename Rule>
+struct analyze_traits<Name, flow::grammar::rules::chain<Rule>> : analyze_seq_traits<Rule> {};
 
 // Consumes what Rule consumes; after an error it always skips forward.
 template <typename Name, typename Rule, typename Sync>

@@ -1,0 +1,97 @@
+#include "runtime/store/migrations.hpp"
+
+#include <cstdint>
+
+#include "runtime/store/transaction.hpp"
+
+namespace flow::runtime::store {
+
+namespace {
+
+// Migration 1 is the schema of docs/runtime.md; keep the two identical.
+constexpr std::string_view kSchema = R"sql(
+CREATE TABLE flow_settings (key text PRIMARY KEY, value text NOT NULL);      -- api keys, hmac secret
+CREATE TABLE workflows (
+  id bigserial PRIMARY KEY, name text NOT NULL UNIQUE, trigger text NOT NULL,
+  display_name text NOT NULL, description text NOT NULL DEFAULT '',
+  reentry boolean NOT NULL, enabled boolean NOT NULL,
+  source text NOT NULL, module bytea NOT NULL, module_hash bigint NOT NULL,
+  version integer NOT NULL DEFAULT 1, created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now());
+CREATE INDEX ON workflows (trigger) WHERE enabled;
+CREATE TABLE contacts (
+  id bigserial PRIMARY KEY, email text NOT NULL UNIQUE, subscribed boolean NOT NULL DEFAULT true,
+  data jsonb NOT NULL DEFAULT '{}', created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now());
+CREATE TABLE events (
+  id bigserial, contact_id bigint NOT NULL, name text NOT NULL, data jsonb NOT NULL DEFAULT '{}',
+  created_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (contact_id, id));
+CREATE TABLE executions (
+  id bigserial, contact_id bigint NOT NULL, workflow_id bigint NOT NULL,
+  status text NOT NULL,            -- RUNNING WAITING COMPLETED EXITED FAILED CANCELLED
+  frame bytea,                     -- vm::Frame serialised; null once ended
+  wake_at timestamptz,             -- when a worker should run it (null: nothing to do now)
+  waiting_event text,              -- set while WAITING in a `wait for`
+  resume_event_id bigint,          -- the event that won a wait, set by /v1/track
+  current_step integer, exit_reason text, error text,
+  started_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now(),
+  ended_at timestamptz, PRIMARY KEY (contact_id, id));
+CREATE INDEX executions_due ON executions (wake_at) WHERE wake_at IS NOT NULL;
+CREATE INDEX executions_waiting ON executions (contact_id, waiting_event) WHERE status = 'WAITING';
+CREATE INDEX executions_by_workflow ON executions (workflow_id, status);
+CREATE TABLE step_history (
+  id bigserial, contact_id bigint NOT NULL, execution_id bigint NOT NULL, step integer NOT NULL,
+  kind text NOT NULL, label text NOT NULL, started_at timestamptz NOT NULL, finished_at timestamptz,
+  outcome jsonb, error text, PRIMARY KEY (contact_id, id));
+CREATE TABLE outbox (
+  id bigserial, contact_id bigint NOT NULL, execution_id bigint NOT NULL,
+  message_id text NOT NULL UNIQUE,  -- stable across retries: <execution.step.seq@host>
+  to_address text NOT NULL, from_address text NOT NULL, reply_to text, subject text NOT NULL,
+  html text, text_body text, template text NOT NULL,
+  status text NOT NULL DEFAULT 'PENDING',  -- PENDING SENT FAILED SKIPPED
+  attempts integer NOT NULL DEFAULT 0, next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  sent_at timestamptz, last_error text, PRIMARY KEY (contact_id, id));
+CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE status = 'PENDING';
+CREATE TABLE webhook_calls (
+  id bigserial, contact_id bigint NOT NULL, execution_id bigint NOT NULL,
+  idempotency_key text NOT NULL UNIQUE, method text NOT NULL, url text NOT NULL,
+  headers jsonb NOT NULL DEFAULT '{}', body text, timeout_ms integer NOT NULL, max_attempts integer NOT NULL,
+  status text NOT NULL DEFAULT 'PENDING',  -- PENDING DONE FAILED
+  attempts integer NOT NULL DEFAULT 0, next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  response_status integer, response_body text, last_error text, PRIMARY KEY (contact_id, id));
+CREATE INDEX webhook_calls_due ON webhook_calls (next_attempt_at) WHERE status = 'PENDING';
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, "schema: settings, workflows, contacts, events, executions, history, outbox, webhooks", kSchema},
+};
+
+// pg_advisory_xact_lock key shared by every flowd on a database: "Flow" in ASCII.
+constexpr int64_t kMigrationLock = 0x466C6F77;
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+int migrate(Connection& connection) {
+  int applied = 0;
+  for (const Migration& migration : migrations()) {
+    // READ COMMITTED matters: each statement after the lock takes a fresh snapshot, so a
+    // process that waited for the lock sees the bookkeeping its predecessor committed.
+    const bool ran = with_transaction(connection, [&](Connection& db) {
+      db.exec("SELECT pg_advisory_xact_lock($1)", kMigrationLock);
+      db.exec(
+          "CREATE TABLE IF NOT EXISTS flow_schema_migrations ("
+          "version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
+      if (!db.exec("SELECT 1 FROM flow_schema_migrations WHERE version = $1", migration.version).empty())
+        return false;
+      db.exec_script(migration.sql);
+      db.exec("INSERT INTO flow_schema_migrations (version) VALUES ($1)", migration.version);
+      return true;
+    });
+    applied += ran ? 1 : 0;
+  }
+  return applied;
+}
+
+}  // namespace flow::runtime::store

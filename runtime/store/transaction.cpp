@@ -1,0 +1,71 @@
+#include "runtime/store/transaction.hpp"
+
+#include <algorithm>
+#include <random>
+#include <thread>
+
+#include "runtime/store/error.hpp"
+
+namespace flow::runtime::store {
+
+namespace {
+
+const char* begin_statement(Isolation isolation) {
+  switch (isolation) {
+    case Isolation::ReadCommitted: return "BEGIN ISOLATION LEVEL READ COMMITTED";
+    case Isolation::RepeatableRead: return "BEGIN ISOLATION LEVEL REPEATABLE READ";
+    case Isolation::Serializable: return "BEGIN ISOLATION LEVEL SERIALIZABLE";
+  }
+  return "BEGIN";
+}
+
+// Exponential backoff with full jitter, so that transactions that just collided do not
+// collide again in lockstep.
+std::chrono::milliseconds backoff(const RetryPolicy& policy, int attempt) {
+  thread_local std::minstd_rand random{std::random_device{}()};
+  const auto ceiling = std::min(policy.max_backoff, policy.first_backoff * (1 << std::min(attempt, 20)));
+  return std::chrono::milliseconds(std::uniform_int_distribution<int64_t>(0, ceiling.count())(random));
+}
+
+}  // namespace
+
+Transaction::Transaction(Connection& connection, Isolation isolation) : connection_(connection) {
+  connection_.exec(begin_statement(isolation));
+}
+
+Transaction::~Transaction() {
+  if (!open_) return;
+  try {
+    connection_.exec("ROLLBACK");
+  } catch (const Error&) {
+    // The session is gone (the server rolled back) or broken; the next use reports it.
+  }
+}
+
+void Transaction::commit() {
+  open_ = false;  // whatever COMMIT returns, the transaction is over
+  // After a failed statement (whose Error `work` caught), PostgreSQL answers COMMIT with a
+  // silent ROLLBACK; report it rather than let the caller believe its writes were kept.
+  if (connection_.exec("COMMIT").command() == "ROLLBACK")
+    throw Error(sqlstate::kInFailedTransaction, "COMMIT rolled back: a statement of the transaction had failed");
+}
+
+void run_transaction(Connection& connection, const std::function<void()>& work, const RetryPolicy& policy) {
+  bool lost = false;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      if (lost) connection.reconnect();  // may fail again while a failover is under way
+      lost = false;
+      Transaction transaction(connection, policy.isolation);
+      work();
+      transaction.commit();
+      return;
+    } catch (const Error& error) {
+      if (!(error.is_transient_conflict() || error.connection_lost()) || attempt >= policy.max_attempts) throw;
+      lost = lost || error.connection_lost();
+      std::this_thread::sleep_for(backoff(policy, attempt));
+    }
+  }
+}
+
+}  // namespace flow::runtime::store

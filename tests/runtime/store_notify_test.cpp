@@ -1,0 +1,36 @@
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "database.hpp"
+
+namespace flow::runtime::store {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::DatabaseTest;
+using Notify = DatabaseTest;
+
+TEST_F(Notify, ANotificationWakesTheWaiter) {
+  db().listen("flow_work");
+  std::thread sender([this] {
+    std::this_thread::sleep_for(100ms);
+    connect().notify("flow_work", "execution 42");
+  });
+  const auto started = std::chrono::steady_clock::now();
+  const std::optional<Notification> notification = db().wait_for_notification(10s);
+  sender.join();
+  ASSERT_TRUE(notification);
+  EXPECT_EQ(notification->channel, "flow_work");
+  EXPECT_EQ(notification->payload, "execution 42");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s) << "woken by the notification, not the timeout";
+}
+
+TEST_F(Notify, WaitingTimesOutWithoutANotification) {
+  db().listen("quiet channel");  // any name: it is quoted
+  EXPECT_EQ(db().wait_for_notification(50ms), std::nullopt);
+}
+
+}  // namespace
+}  // namespace flow::runtime::store

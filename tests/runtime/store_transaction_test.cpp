@@ -1,0 +1,104 @@
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "database.hpp"
+#include "runtime/store/error.hpp"
+#include "runtime/store/transaction.hpp"
+
+namespace flow::runtime::store {
+namespace {
+
+using testing::DatabaseTest;
+using Transactions = DatabaseTest;
+
+int64_t count(Connection& db) { return db.exec("SELECT count(*) AS n FROM t").one().get<int64_t>("n"); }
+
+TEST_F(Transactions, RollBackWhenLeftByAnException) {
+  db().exec("CREATE TABLE t (id integer)");
+  try {
+    Transaction transaction(db());
+    db().exec("INSERT INTO t VALUES (1)");
+    throw std::runtime_error("work failed");
+  } catch (const std::runtime_error&) {
+  }
+  EXPECT_EQ(count(db()), 0);
+  {
+    Transaction transaction(db());
+    db().exec("INSERT INTO t VALUES (1)");
+    transaction.commit();
+  }
+  EXPECT_EQ(count(db()), 1);
+}
+
+TEST_F(Transactions, CommitAfterAFailedStatementThrows) {
+  db().exec("CREATE TABLE t (id integer PRIMARY KEY)");
+  Transaction transaction(db());
+  db().exec("INSERT INTO t VALUES (1)");
+  EXPECT_THROW(db().exec("INSERT INTO t VALUES (1)"), Error);
+  try {
+    transaction.commit();
+    FAIL() << "PostgreSQL turned COMMIT into ROLLBACK; commit() must say so";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.sqlstate(), "25P02");
+  }
+  EXPECT_EQ(count(db()), 0);
+}
+
+// Write skew under SERIALIZABLE: both transactions read the whole table and insert. The
+// other one commits while ours is in flight, so ours fails with 40001 and is run again.
+TEST_F(Transactions, RetryASerializationFailure) {
+  db().exec("CREATE TABLE t (id integer)");
+  Connection other = connect();
+  int attempts = 0;
+  const int64_t seen = with_transaction(
+      db(),
+      [&](Connection& db) {
+        ++attempts;
+        const int64_t before = count(db);
+        if (attempts == 1) {
+          with_transaction(
+              other,
+              [](Connection& db) {
+                count(db);
+                db.exec("INSERT INTO t VALUES (2)");
+              },
+              {.isolation = Isolation::Serializable});
+        }
+        db.exec("INSERT INTO t VALUES (1)");
+        return before;
+      },
+      {.isolation = Isolation::Serializable});
+  EXPECT_EQ(attempts, 2);
+  EXPECT_EQ(seen, 1) << "the retry sees the other transaction's row";
+  EXPECT_EQ(count(db()), 2);
+}
+
+TEST_F(Transactions, ReconnectAndRetryAfterALostConnection) {
+  db().exec("CREATE TABLE t (id integer)");
+  Connection killer = connect();
+  int attempts = 0;
+  with_transaction(db(), [&](Connection& db) {
+    if (++attempts == 1) killer.exec("SELECT pg_terminate_backend($1)", db.backend_pid());
+    db.exec("INSERT INTO t VALUES (1)");
+  });
+  EXPECT_EQ(attempts, 2);
+  EXPECT_EQ(count(db()), 1);
+}
+
+TEST_F(Transactions, OtherErrorsAreNotRetried) {
+  int attempts = 0;
+  try {
+    with_transaction(db(), [&](Connection& db) {
+      ++attempts;
+      db.exec("SELECT 1/0");
+    });
+    FAIL() << "expected division by zero";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.sqlstate(), "22012");
+  }
+  EXPECT_EQ(attempts, 1);
+}
+
+}  // namespace
+}  // namespace flow::runtime::store
