@@ -7,6 +7,7 @@
 #include <map>
 
 #include "bytecode/instruction.hpp"
+#include "bytecode/quote.hpp"
 
 namespace flow::bytecode {
 
@@ -18,24 +19,9 @@ std::string offset_text(uint32_t offset) {
   return buffer;
 }
 
-std::string quoted(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default: out += c;
-    }
-  }
-  return out + '"';
-}
-
 std::string constant_text(const Constant& c) {
   switch (c.kind) {
-    case Constant::Kind::String: return quoted(c.string);
+    case Constant::Kind::String: return quote(c.string);
     case Constant::Kind::Number: return format_number(c.number);
     case Constant::Kind::Duration: return format_number(c.number) + "s";
   }
@@ -105,9 +91,9 @@ void workflows(std::string& out, const Module& m) {
   out += "workflows:\n";
   for (size_t i = 0; i < m.workflows.size(); ++i) {
     const Workflow& w = m.workflows[i];
-    out += "  " + std::to_string(i) + "  " + w.name + " on " + quoted(w.trigger) + "  entry @" + offset_text(w.entry) +
+    out += "  " + std::to_string(i) + "  " + w.name + " on " + quote(w.trigger) + "  entry @" + offset_text(w.entry) +
            "  ; " + loc_text(m, w.loc) + "\n";
-    out += "       name " + quoted(w.display_name) + "  description " + quoted(w.description) + "  reentry " +
+    out += "       name " + quote(w.display_name) + "  description " + quote(w.description) + "  reentry " +
            (w.reentry == Reentry::Never ? "never" : "allowed") + "  enabled " + (w.enabled ? "true" : "false") + "\n";
     out += "       locals";
     for (size_t slot = 0; slot < w.local_names.size(); ++slot) {

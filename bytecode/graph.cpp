@@ -1,9 +1,9 @@
 #include "bytecode/graph.hpp"
 
-#include <cstdio>
 #include <vector>
 
 #include "bytecode/instruction.hpp"
+#include "bytecode/quote.hpp"
 
 namespace flow::bytecode {
 
@@ -76,28 +76,6 @@ std::string escaped(std::string_view text, std::string_view quote_as) {
   return out;
 }
 
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buffer[8];
-          std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-          out += buffer;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
 std::string dot_shape(const std::string& kind) {
   if (kind == "start") return "circle";
   if (kind == "end") return "doublecircle";
@@ -152,17 +130,17 @@ std::string render_json(const std::vector<WorkflowGraph>& graphs) {
   for (size_t i = 0; i < graphs.size(); ++i) {
     const WorkflowGraph& g = graphs[i];
     out += i == 0 ? "\n" : ",\n";
-    out += "  {\"name\": " + json_string(g.name) + ",\n   \"nodes\": [";
+    out += "  {\"name\": " + quote(g.name) + ",\n   \"nodes\": [";
     for (size_t n = 0; n < g.nodes.size(); ++n) {
       out += (n == 0 ? "\n" : ",\n");
-      out += "     {\"id\": " + json_string(g.nodes[n].id) + ", \"kind\": " + json_string(g.nodes[n].kind) +
-             ", \"label\": " + json_string(g.nodes[n].label) + "}";
+      out += "     {\"id\": " + quote(g.nodes[n].id) + ", \"kind\": " + quote(g.nodes[n].kind) +
+             ", \"label\": " + quote(g.nodes[n].label) + "}";
     }
     out += "],\n   \"edges\": [";
     for (size_t a = 0; a < g.arrows.size(); ++a) {
       out += (a == 0 ? "\n" : ",\n");
-      out += "     {\"from\": " + json_string(g.arrows[a].from) + ", \"to\": " + json_string(g.arrows[a].to) +
-             ", \"label\": " + json_string(g.arrows[a].label) + "}";
+      out += "     {\"from\": " + quote(g.arrows[a].from) + ", \"to\": " + quote(g.arrows[a].to) +
+             ", \"label\": " + quote(g.arrows[a].label) + "}";
     }
     out += "]}";
   }
