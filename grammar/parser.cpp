@@ -989,15 +989,24 @@ template <> struct action<rules::event_name> {
 template <> struct action<rules::within_duration> {
   static void apply0(Builder& b) { b.pending().expr2 = b.pop_value(); }
 };
-template <size_t Branch>
+// A branch or option written twice would silently lose the first; say so instead.
+template <typename ActionInput>
+void report_repeated(const ActionInput& in, Builder& b, std::string_view what, std::string_view statement) {
+  b.report(DiagnosticKind::DuplicateSetting, begin_of(in, b), begin_of(in, b),
+           std::string(what) + " is given twice in this " + std::string(statement) + "; keep one");
+}
+
+template <size_t Branch, const char* Name>
 struct set_wait_branch {
-  static void apply0(Builder& b) {
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, Builder& b) {
+    if (b.pending().has_block[Branch]) report_repeated(in, b, Name, kWaitFor);
     b.pending().blocks[Branch] = b.take_block();
     b.pending().has_block[Branch] = true;
   }
 };
-template <> struct action<rules::received_block> : set_wait_branch<0> {};
-template <> struct action<rules::timeout_block> : set_wait_branch<1> {};
+template <> struct action<rules::received_block> : set_wait_branch<0, kReceived> {};
+template <> struct action<rules::timeout_block> : set_wait_branch<1, kTimeout> {};
 
 template <>
 struct action<rules::http_method> {
@@ -1011,14 +1020,21 @@ struct action<rules::http_method> {
 template <> struct action<rules::webhook_url> {
   static void apply0(Builder& b) { b.pending().expr = b.pop_value(); }
 };
-template <ExprId WebhookOptions::*Field>
+template <ExprId WebhookOptions::*Field, const char* Name>
 struct set_webhook_option {
-  static void apply0(Builder& b) { b.pending().webhook.*Field = b.pop_value(); }
+  template <typename ActionInput>
+  static void apply(const ActionInput& in, Builder& b) {
+    if (b.pending().webhook.*Field != kNone) report_repeated(in, b, Name, kWebhook);
+    b.pending().webhook.*Field = b.pop_value();
+  }
 };
-template <> struct action<rules::headers_value> : set_webhook_option<&WebhookOptions::headers> {};
-template <> struct action<rules::body_value> : set_webhook_option<&WebhookOptions::body> {};
-template <> struct action<rules::timeout_value> : set_webhook_option<&WebhookOptions::timeout> {};
-template <> struct action<rules::retries_value> : set_webhook_option<&WebhookOptions::retries> {};
+inline constexpr char kHeaders[] = "`headers`";
+inline constexpr char kBody[] = "`body`";
+inline constexpr char kRetries[] = "`retries`";
+template <> struct action<rules::headers_value> : set_webhook_option<&WebhookOptions::headers, kHeaders> {};
+template <> struct action<rules::body_value> : set_webhook_option<&WebhookOptions::body, kBody> {};
+template <> struct action<rules::timeout_value> : set_webhook_option<&WebhookOptions::timeout, kTimeout> {};
+template <> struct action<rules::retries_value> : set_webhook_option<&WebhookOptions::retries, kRetries> {};
 
 // Simple statements: a name (send, label, goto), a value (delay, update, exit), or both.
 template <StmtKind Kind, bool HasName, bool HasValue>
