@@ -1,5 +1,6 @@
 #include "stdlib/value.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <mutex>
@@ -60,6 +61,11 @@ Value Value::key(std::string_view text) {
 }
 
 Value Value::list(std::vector<Value> items) { return on(Kind::List, new ListCell(std::move(items))); }
+
+detail::ObjectCell::ObjectCell(std::vector<Field> f) : Cell(Kind::Object), fields(std::move(f)) {
+  interned_keys =
+      std::all_of(fields.begin(), fields.end(), [](const Field& entry) { return entry.first.is_interned(); });
+}
 
 Value Value::object(std::vector<Field> fields) { return on(Kind::Object, new ObjectCell(std::move(fields))); }
 

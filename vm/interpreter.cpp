@@ -2,6 +2,7 @@
 
 #include <cassert>
 #include <functional>
+#include <iterator>
 
 #include "bytecode/disassembler.hpp"
 #include "stdlib/error.hpp"
@@ -39,9 +40,22 @@ const std::string& string_of(std::string_view what, const Value& v) {
 
 bool carries_body(std::string_view method) { return method == "POST" || method == "PUT" || method == "PATCH"; }
 
+// Two strings in one cell (an interned key, a value shared with the contact) are equal
+// without reading their text. Short texts, most field values, are compared inline: a call
+// to memcmp cost more than the comparison itself.
+bool same_text(const std::string& a, const std::string& b) {
+  if (&a == &b) return true;
+  if (a.size() != b.size()) return false;
+  if (a.size() > 16) return a == b;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 // Fast paths for the common cases, the general rule in stdlib/operators.cpp behind them.
 bool equals(const Value& a, const Value& b) {
-  if (a.is(Kind::String) && b.is(Kind::String)) return a.as_string() == b.as_string();
+  if (a.is(Kind::String) && b.is(Kind::String)) return same_text(a.as_string(), b.as_string());
   if (a.is(Kind::Number) && b.is(Kind::Number)) return a.as_number() == b.as_number();
   return stdlib::equal(a, b);
 }
@@ -55,6 +69,31 @@ bool ordered(const Value& a, const Value& b, Holds holds) {
   if (a.is(Kind::Number) && b.is(Kind::Number)) return holds(a.as_number(), b.as_number());
   const Order order = stdlib::compare(a, b);
   return order != Order::Unordered && holds(static_cast<int>(order), static_cast<int>(Order::Equal));
+}
+
+// A comparison op applied, for the superinstructions that carry one.
+bool holds(Op comparison, const Value& a, const Value& b) {
+  switch (comparison) {
+    case Op::Eq: return equals(a, b);
+    case Op::Ne: return !equals(a, b);
+    case Op::Lt: return ordered(a, b, std::less<>());
+    case Op::Le: return ordered(a, b, std::less_equal<>());
+    case Op::Gt: return ordered(a, b, std::greater<>());
+    default: assert(comparison == Op::Ge); return ordered(a, b, std::greater_equal<>());
+  }
+}
+
+const Value kNull;
+
+// The value at the end of a superinstruction's path, read in place: missing fields and
+// fields of non-objects are null, as with GetField.
+const Value& walk(const Program& program, const Superinstruction& s, const Value& start) {
+  const Value* v = &start;
+  for (uint8_t i = 0; i < s.key_count; ++i) {
+    v = v->find(program.constant(s.keys[i]));
+    if (!v) return kNull;
+  }
+  return *v;
 }
 
 }  // namespace
@@ -109,6 +148,7 @@ Value make_response(double status, Value body) {
 #if defined(__GNUC__)
 #define FLOW_COMPUTED_GOTO 1
 #define CASE(name) op_##name:
+#define CASE_FUSED(name) fused_##name:
 #define NEXT                                           \
   do {                                                 \
     DECODE();                                          \
@@ -117,6 +157,7 @@ Value make_response(double status, Value body) {
 #else
 #define FLOW_COMPUTED_GOTO 0
 #define CASE(name) case Op::name:
+#define CASE_FUSED(name) case static_cast<Op>(Fused::name):
 #define NEXT break
 #endif
 // Binary operators replace the left operand in place and drop the right one.
@@ -133,15 +174,28 @@ Value make_response(double status, Value body) {
 #define STOP(operand, size) \
   return Stop { op, static_cast<uint32_t>(ip - code) - (size), static_cast<uint32_t>(ip - code), operand }
 
+// Without a trace the loop runs the Program's code, superinstructions fused in; with one it
+// runs the module's own, so that every instruction is traced as written.
 template <bool kTrace>
 Interpreter::Stop Interpreter::execute(uint32_t pc, Frame& frame, const Inputs& inputs) {
-  const bytecode::Module& module = program_.module();
-  const uint8_t* const code = module.code.data();
+  const uint8_t* const code = kTrace ? program_.module().code.data() : program_.code();
   const uint8_t* ip = code + pc;
   Stack& stack = stack_;
   std::vector<Value>& locals = frame.locals;
   const stdlib::CallContext context{inputs.now};
   uint64_t budget = budget_;
+  // A superinstruction's path starts from a value that nothing changes while it runs.
+  auto path = [&](const Superinstruction& s) -> const Value& {
+    using Source = Superinstruction::Source;
+    switch (s.source) {
+      case Source::Contact: return walk(program_, s, inputs.contact);
+      case Source::Event: return walk(program_, s, frame.event);
+      case Source::Reserved: return walk(program_, s, inputs.reserved);
+      case Source::Local: break;
+    }
+    assert(s.slot < locals.size());
+    return walk(program_, s, locals[s.slot]);
+  };
 
   Op op;
   try {
@@ -149,7 +203,9 @@ Interpreter::Stop Interpreter::execute(uint32_t pc, Frame& frame, const Inputs& 
     static constexpr const void* kTargets[] = {
 #define FLOW_OP(Name, Shape, pops, pushes, doc) &&op_##Name,
 #include "bytecode/opcodes.def"
+        &&fused_Path, &&fused_PathCompare, &&fused_PathCall, &&fused_CompareConst,
     };
+    static_assert(std::size(kTargets) == kOpCount + kFusedCount);
     NEXT;
     {
       {
@@ -283,6 +339,32 @@ Interpreter::Stop Interpreter::execute(uint32_t pc, Frame& frame, const Inputs& 
         CASE(Exit)
         CASE(Complete)
         CASE(Return) { budget_ = budget; STOP(0, 1); }
+        // Superinstructions (vm/program.hpp): each pushes what its sequence would have left.
+        CASE_FUSED(Path) {
+          const Superinstruction& s = program_.superinstruction(READ_U16());
+          stack.push(path(s));
+          ip = code + s.next;
+          NEXT;
+        }
+        CASE_FUSED(PathCompare) {
+          const Superinstruction& s = program_.superinstruction(READ_U16());
+          stack.push(Value::boolean(holds(s.comparison, path(s), program_.constant(s.operand))));
+          ip = code + s.next;
+          NEXT;
+        }
+        CASE_FUSED(PathCall) {
+          const Superinstruction& s = program_.superinstruction(READ_U16());
+          ip = code + s.next;  // first: a failing function is located at ip - 1, inside the Call
+          Value result = program_.native(s.operand)(&path(s), 1, context);
+          stack.push(std::move(result));
+          NEXT;
+        }
+        CASE_FUSED(CompareConst) {
+          const Superinstruction& s = program_.superinstruction(READ_U16());
+          TOP() = Value::boolean(holds(s.comparison, TOP(), program_.constant(s.operand)));
+          ip = code + s.next;
+          NEXT;
+        }
 #if !FLOW_COMPUTED_GOTO
         default: throw RuntimeError("invalid opcode " + std::to_string(static_cast<int>(op)));
 #endif
@@ -303,6 +385,7 @@ Interpreter::Stop Interpreter::execute(uint32_t pc, Frame& frame, const Inputs& 
 #undef JUMP_TO
 #undef DECODE
 #undef CASE
+#undef CASE_FUSED
 #undef NEXT
 #undef BINARY
 #undef COMPARE

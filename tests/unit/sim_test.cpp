@@ -58,6 +58,15 @@ TEST_P(ExampleTimeline, IsTheSameWhenFramesAreReloadedAtEverySuspension) {
   EXPECT_EQ(run_flowc(s, " --reload-frames --format json"), run_flowc(s, " --format json"));
 }
 
+// With --trace the interpreter runs the code as compiled; without it, the superinstructions
+// that vm::Program fuses at load time. Both must give the same execution.
+TEST_P(ExampleTimeline, IsTheSameWithAndWithoutFusedInstructions) {
+  const Scenario s = scenario_of(GetParam());
+  const std::string traced = run_flowc(s, " --trace --format json 2>/dev/null | cat");
+  EXPECT_EQ(traced, run_flowc(s, " --format json"));
+  EXPECT_NE(traced.find("\"records\""), std::string::npos) << traced;
+}
+
 INSTANTIATE_TEST_SUITE_P(Sim, ExampleTimeline, ::testing::ValuesIn(files_with_extension("tests/sim", ".json")),
                          param_name);
 
