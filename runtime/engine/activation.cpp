@@ -1,0 +1,203 @@
+#include "runtime/engine/activation.hpp"
+
+#include "runtime/engine/contact.hpp"
+#include "runtime/engine/error.hpp"
+#include "runtime/engine/step_history.hpp"
+#include "stdlib/json.hpp"
+#include "vm/interpreter.hpp"
+
+namespace flow::runtime::engine {
+
+namespace {
+
+using stdlib::Value;
+
+Value parse_or_string(const std::string& text) {
+  auto parsed = stdlib::parse_json(text);
+  if (auto* value = std::get_if<Value>(&parsed)) return std::move(*value);
+  return Value::string(text);
+}
+
+Value load_event(store::Connection& conn, int64_t contact_id, int64_t event_id) {
+  const auto row = conn.exec(
+                           "SELECT name, data::text AS data, extract(epoch FROM created_at)::float8 AS at FROM events "
+                           "WHERE contact_id = $1 AND id = $2",
+                           contact_id, event_id)
+                       .one();
+  return vm::make_event(row.get<std::string>("name"), parse_or_string(row.get<std::string>("data")),
+                        row.get<double>("at"));
+}
+
+// The webhook worker (a later piece) fills the call's response and wakes the execution.
+Value webhook_response(store::Connection& conn, const Claimed& execution) {
+  const auto rows = conn.exec(
+      "SELECT response_status, response_body FROM webhook_calls WHERE contact_id = $1 AND execution_id = $2 "
+      "ORDER BY id DESC LIMIT 1",
+      execution.contact_id, execution.id);
+  if (rows.empty()) return vm::make_response(0, Value());
+  const auto row = rows.one();
+  const auto body = row.get<std::optional<std::string>>("response_body");
+  return vm::make_response(row.get<std::optional<int32_t>>("response_status").value_or(0),
+                           body ? parse_or_string(*body) : Value());
+}
+
+// Per execution, so stable when a retried transaction runs the activation again: the
+// count only includes committed rows of earlier activations.
+int64_t next_seq(store::Connection& conn, std::string_view table, const Claimed& execution) {
+  return conn.exec("SELECT count(*) + 1 AS n FROM " + std::string(table) +
+                       " WHERE contact_id = $1 AND execution_id = $2",
+                   execution.contact_id, execution.id)
+      .one()
+      .get<int64_t>("n");
+}
+
+std::string key_of(const Claimed& execution, uint32_t step, int64_t seq) {
+  return std::to_string(execution.id) + "." + std::to_string(step) + "." + std::to_string(seq);
+}
+
+void queue_mail(store::Connection& conn, const Claimed& execution, const vm::Effect& effect,
+                const vm::effect::Send& send) {
+  const auto optional = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional(s); };
+  conn.exec(
+      "INSERT INTO outbox (contact_id, execution_id, message_id, to_address, from_address, reply_to, subject, html, "
+      "text_body, template) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+      execution.contact_id, execution.id, key_of(execution, effect.step, next_seq(conn, "outbox", execution)) + "@flowd",
+      send.to, send.from, optional(send.reply_to), send.subject, optional(send.html), optional(send.text), send.name);
+}
+
+void queue_webhook(store::Connection& conn, const Claimed& execution, const vm::Effect& effect,
+                   const vm::effect::Webhook& hook) {
+  conn.exec(
+      "INSERT INTO webhook_calls (contact_id, execution_id, idempotency_key, method, url, headers, body, timeout_ms, "
+      "max_attempts) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)",
+      execution.contact_id, execution.id, key_of(execution, effect.step, next_seq(conn, "webhook_calls", execution)),
+      hook.method, hook.url, hook.headers.is(stdlib::Kind::Object) ? stdlib::to_json(hook.headers) : "{}",
+      hook.body.is(stdlib::Kind::Null) ? std::nullopt : std::optional(stdlib::to_json(hook.body)),
+      static_cast<int32_t>(hook.timeout * 1000), static_cast<int32_t>(hook.retries + 1));
+}
+
+// Stores where the execution stopped: suspended (WAITING with its frame) or ended.
+void save(store::Connection& conn, const Claimed& execution, const vm::Effect& effect, const vm::Frame& frame,
+          double now) {
+  std::string status = "WAITING";
+  std::optional<double> wake_at;
+  std::optional<std::string> waiting_event, exit_reason, error;
+  if (const auto* delay = effect.as<vm::effect::Delay>()) wake_at = delay->until;
+  if (const auto* wait = effect.as<vm::effect::Wait>()) wake_at = wait->deadline, waiting_event = wait->event;
+  if (const auto* exited = effect.as<vm::effect::Exited>()) status = "EXITED", exit_reason = exited->reason;
+  if (effect.as<vm::effect::Completed>()) status = "COMPLETED";
+  if (const auto* failed = effect.as<vm::effect::Failed>()) {
+    status = "FAILED";
+    error = failed->file.empty() ? failed->message
+                                 : failed->file + ":" + std::to_string(failed->line) + ":" +
+                                       std::to_string(failed->column) + ": " + failed->message;
+  }
+  std::optional<store::Bytes> bytes;
+  if (!effect.is_final()) {
+    const auto serialized = vm::serialize(frame);
+    bytes = store::Bytes{std::string(serialized.begin(), serialized.end())};
+  }
+  conn.exec(
+      "UPDATE executions SET status = $3, frame = $4, wake_at = to_timestamp($5::float8), waiting_event = $6, "
+      "resume_event_id = NULL, current_step = $7, exit_reason = $8, error = $9, updated_at = to_timestamp($10::float8), "
+      "ended_at = CASE WHEN $11 THEN to_timestamp($10::float8) END WHERE contact_id = $1 AND id = $2",
+      execution.contact_id, execution.id, status, bytes, wake_at, waiting_event,
+      effect.step == vm::kNoStep ? std::nullopt : std::optional(static_cast<int32_t>(effect.step)), exit_reason, error,
+      now, effect.is_final());
+}
+
+vm::Effect failure(std::string message) {
+  vm::effect::Failed failed;
+  failed.message = std::move(message);
+  return {vm::kNoStep, std::move(failed)};
+}
+
+}  // namespace
+
+bool activate(store::Connection& conn, const ActivationContext& context, const Claimed& execution) {
+  const auto flow = conn.exec("SELECT name, module, module_hash FROM workflows WHERE id = $1", execution.workflow_id).one();
+  const auto name = flow.get<std::string>("name");
+  std::shared_ptr<const vm::Program> program;
+  try {
+    program =
+        context.programs.get(static_cast<uint64_t>(flow.get<int64_t>("module_hash")), flow.get<store::Bytes>("module"));
+  } catch (const Refused& error) {
+    // Retrying cannot cure a module that does not load: fail the execution rather than
+    // leave it due for every worker forever.
+    save(conn, execution, failure(error.what()), vm::Frame(), context.now);
+    return false;
+  }
+  const auto& module = program->module();
+  const bytecode::Workflow* workflow = module.find_workflow(name);
+  if (!workflow) {
+    save(conn, execution, failure("workflow `" + name + "` is not in its stored module"), vm::Frame(), context.now);
+    return false;
+  }
+
+  stdlib::ObjectBuilder reserved;
+  reserved.set("unsubscribeUrl", Value::string(context.unsubscribe_url(execution.contact_id)));
+  reserved.set("workflow", Value::string(name));
+  reserved.set("execution", Value::string(std::to_string(execution.id)));
+
+  StepHistory history(conn, module, execution.contact_id, execution.id, context.now);
+  vm::Interpreter interpreter(*program);
+  interpreter.set_step_observer([&](uint32_t step) { history.entered(step); });
+
+  // The trigger of a new execution, or the event that won a wait.
+  Value event;
+  if (execution.resume_event_id) event = load_event(conn, execution.contact_id, *execution.resume_event_id);
+  const bool has_event = execution.resume_event_id.has_value();
+  // With an event, the activation runs as of the event's arrival, not as of when a worker got
+  // to it: the VM settles a wait by Inputs::now, and an event accepted before the deadline
+  // has won the race however late it is processed.
+  const double now = has_event ? event.find("at")->as_number() : context.now;
+  vm::Inputs inputs{load_contact(conn, execution.contact_id), reserved.build(), now};
+  vm::Frame frame;
+  vm::Effect effect;
+  if (!execution.frame) {
+    effect = has_event ? interpreter.start(static_cast<uint32_t>(workflow - module.workflows.data()), event, inputs, frame)
+                       : failure("the execution has neither a frame nor a trigger event");
+  } else {
+    const auto& data = execution.frame->data;
+    auto loaded = vm::deserialize({reinterpret_cast<const uint8_t*>(data.data()), data.size()}, *program);
+    if (auto* error = std::get_if<vm::FrameError>(&loaded)) {
+      effect = failure(error->message);
+    } else {
+      frame = std::move(std::get<vm::Frame>(loaded));
+      const vm::Awaiting awaited = frame.awaiting;
+      const uint32_t step_before = frame.step;
+      vm::Resume resume = vm::Resume::done();
+      if (has_event) resume = vm::Resume::event(event);
+      else if (awaited == vm::Awaiting::Event) resume = vm::Resume::timeout();
+      else if (awaited == vm::Awaiting::Webhook) resume = vm::Resume::response(webhook_response(conn, execution));
+      effect = interpreter.resume(frame, resume, inputs);
+      // Woken early (or by another event), the VM hands back the same wait or delay: the
+      // step is still open. Otherwise the suspension is over.
+      const bool still_waiting = !history.has_pending() && !effect.is_final() && effect.step == step_before &&
+                                 (effect.as<vm::effect::Delay>() || effect.as<vm::effect::Wait>());
+      if (!still_waiting) history.close_open();
+    }
+  }
+
+  bool mailed = false;
+  for (;;) {
+    if (const auto* send = effect.as<vm::effect::Send>()) {
+      // A marketing email to an unsubscribed contact is recorded, never delivered or failed.
+      if (!send->suppressed) queue_mail(conn, execution, effect, *send), mailed = true;
+      history.record(effect, send->suppressed ? "suppressed" : "queued");
+    } else if (const auto* update = effect.as<vm::effect::Update>()) {
+      merge_contact_data(conn, execution.contact_id, stdlib::to_json(update->fields));
+      // The same rule as the SQL merge, so the next step sees what the database now holds.
+      inputs.contact = vm::apply_update(inputs.contact, update->fields);
+      history.record(effect);
+    } else {
+      if (const auto* hook = effect.as<vm::effect::Webhook>()) queue_webhook(conn, execution, effect, *hook);
+      history.record(effect);
+      save(conn, execution, effect, frame, context.now);
+      return mailed;
+    }
+    effect = interpreter.resume(frame, vm::Resume::done(), inputs);
+  }
+}
+
+}  // namespace flow::runtime::engine

@@ -1,0 +1,37 @@
+#pragma once
+// The core of flowd: tracking events and running due executions against one database, with
+// the clock injected so tests and demos can jump time. Holds no state another flowd would
+// need (only a cache of immutable programs), so several may share the database.
+#include <functional>
+#include <string>
+
+#include "runtime/engine/program_cache.hpp"
+#include "runtime/engine/track.hpp"
+#include "runtime/store/connection.hpp"
+
+namespace flow::runtime::engine {
+
+struct Options {
+  std::function<double()> clock;  // seconds since the epoch
+  // The `unsubscribeUrl` templates see, per contact.
+  std::function<std::string(int64_t contact_id)> unsubscribe_url = [](int64_t) { return std::string(); };
+};
+
+class Engine {
+ public:
+  explicit Engine(Options options) : options_(std::move(options)) {}
+
+  TrackResult track(store::Connection& conn, const TrackRequest& request) {
+    return engine::track(conn, request, options_.clock());
+  }
+
+  // Claims executions due by the clock, one transaction each (claimed with SKIP LOCKED, so
+  // workers never wait for each other), and activates them. Returns how many ran.
+  int run_due(store::Connection& conn, int limit);
+
+ private:
+  Options options_;
+  ProgramCache programs_;
+};
+
+}  // namespace flow::runtime::engine

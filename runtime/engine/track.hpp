@@ -1,0 +1,35 @@
+#pragma once
+// /v1/track: an event of a contact, recorded with everything it causes in one transaction
+// (docs/runtime.md, "Track"), so an accepted event is never lost or half-applied.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/store/connection.hpp"
+
+namespace flow::runtime::engine {
+
+struct TrackRequest {
+  std::string event;
+  std::string email;
+  std::optional<bool> subscribed;  // unchanged when absent
+  nlohmann::json data = nlohmann::json::object();  // merged into the contact's data
+};
+
+struct TrackResult {
+  int64_t contact_id = 0;
+  int64_t event_id = 0;
+  std::vector<int64_t> started;  // executions enrolled by this event
+  std::vector<int64_t> resumed;  // waiting executions this event woke
+};
+
+// Upserts the contact, records the event (at `now`, seconds since the epoch), enrols the
+// contact in every enabled workflow triggered by it (honouring re-entry), wakes the
+// contact's executions waiting for it, and NOTIFYs flow_work on commit. Throws Refused for
+// a bad request.
+TrackResult track(store::Connection& conn, const TrackRequest& request, double now);
+
+}  // namespace flow::runtime::engine

@@ -1,0 +1,267 @@
+// The engine against a real PostgreSQL: workflows compiled inline, deployed, driven by
+// track() and run_due() with a clock the test moves.
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+#include <atomic>
+#include <thread>
+
+#include "compiler/compiler.hpp"
+#include "database.hpp"
+#include "runtime/engine/deploy.hpp"
+#include "runtime/engine/engine.hpp"
+#include "runtime/engine/error.hpp"
+#include "runtime/store/migrations.hpp"
+
+namespace flow::runtime::testing {
+namespace {
+
+using engine::Engine;
+using engine::TrackRequest;
+
+constexpr double kStart = 1'700'000'000;  // 2023-11-14T22:13:20Z
+constexpr double kDay = 86'400;
+
+constexpr const char* kTemplates = R"(
+template news { type marketing subject "News for {{ firstName ?? "you" }}" from "a@acme.test" html "<p>n</p>" }
+template receipt { type transactional subject "Receipt" from "a@acme.test" html "<p>thanks</p>" }
+)";
+
+bytecode::Module compile_flow(const std::string& text) {
+  grammar::SourceSet sources;
+  grammar::DiagnosticList diagnostics;
+  const uint32_t file = sources.add("test.flow", std::string(kTemplates) + text);
+  auto module = compiler::compile(sources, {file}, diagnostics);
+  if (!module) {
+    std::string errors;
+    for (const auto& diagnostic : diagnostics.items()) errors += grammar::render_text(sources, diagnostic) + "\n";
+    throw std::runtime_error("does not compile:\n" + errors);
+  }
+  return std::move(*module);
+}
+
+class EngineTest : public DatabaseTest {
+ protected:
+  void SetUp() override {
+    DatabaseTest::SetUp();
+    if (IsSkipped()) return;
+    store::migrate(db());
+  }
+
+  void deploy(const std::string& text) { engine::deploy(db(), text, compile_flow(text)); }
+
+  engine::TrackResult track(const std::string& event, const std::string& email = "ada@example.com",
+                            std::optional<bool> subscribed = std::nullopt,
+                            nlohmann::json data = nlohmann::json::object()) {
+    return engine_.track(db(), TrackRequest{event, email, subscribed, std::move(data)});
+  }
+
+  int run() { return engine_.run_due(db(), 100); }
+
+  std::string status(int64_t id) { return field<std::string>(id, "status"); }
+
+  template <typename T>
+  T field(int64_t id, const std::string& column) {
+    return db().exec("SELECT " + column + " AS v FROM executions WHERE id = $1", id).one().get<T>("v");
+  }
+
+  // Which branch of kWait ran, as it recorded in the contact.
+  std::string path() { return db().exec("SELECT data->>'path' FROM contacts WHERE email = 'ada@example.com'").one().get<std::string>(0); }
+
+  int64_t count(const std::string& sql) { return db().exec(sql).one().get<int64_t>(0); }
+
+  double now_ = kStart;
+  Engine engine_{engine::Options{[this] { return now_; }}};
+};
+
+TEST_F(EngineTest, TrackStartsAnExecutionAndSendQueuesMail) {
+  deploy("workflow w on \"signup\" { send news }");
+  const auto result = track("signup", "  Ada@Example.COM ", std::nullopt, {{"firstName", "Ada"}});
+  ASSERT_EQ(result.started.size(), 1u);
+  EXPECT_EQ(status(result.started[0]), "RUNNING");
+  EXPECT_EQ(db().exec("SELECT email FROM contacts").one().get<std::string>(0), "ada@example.com");
+  EXPECT_EQ(run(), 1);
+  EXPECT_EQ(status(result.started[0]), "COMPLETED");
+  EXPECT_FALSE(field<std::optional<store::Bytes>>(result.started[0], "frame"));
+  const auto mail = db().exec("SELECT subject, to_address, message_id FROM outbox").one();
+  EXPECT_EQ(mail.get<std::string>("subject"), "News for Ada");
+  EXPECT_EQ(mail.get<std::string>("to_address"), "ada@example.com");
+  EXPECT_EQ(mail.get<std::string>("message_id"), std::to_string(result.started[0]) + ".0.1@flowd");
+  EXPECT_EQ(count("SELECT count(*) FROM step_history WHERE outcome->>'result' = 'queued'"), 1);
+}
+
+TEST_F(EngineTest, DelayWaitsUntilTheClockPassesIt) {
+  deploy("workflow w on \"go\" { delay 1 day\n send receipt }");
+  const auto id = track("go").started.at(0);
+  EXPECT_EQ(run(), 1);
+  EXPECT_EQ(status(id), "WAITING");
+  now_ += kDay - 1;
+  EXPECT_EQ(run(), 0);
+  now_ += 1;
+  EXPECT_EQ(run(), 1);
+  EXPECT_EQ(status(id), "COMPLETED");
+  EXPECT_EQ(count("SELECT count(*) FROM outbox"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM step_history WHERE finished_at IS NULL"), 0);
+}
+
+constexpr const char* kWait = R"(workflow w on "go" {
+  wait for "click" within 1 day {
+    received { update contact { path: "received" } }
+    timeout { update contact { path: "timeout" } }
+  }
+})";
+
+TEST_F(EngineTest, WaitReceivedBeforeTheDeadline) {
+  deploy(kWait);
+  const auto id = track("go").started.at(0);
+  run();
+  EXPECT_EQ(field<std::string>(id, "waiting_event"), "click");
+  now_ += kDay / 2;
+  EXPECT_EQ(track("click").resumed, std::vector<int64_t>{id});
+  EXPECT_EQ(run(), 1);
+  EXPECT_EQ(status(id), "COMPLETED");
+  EXPECT_EQ(path(), "received");
+  // A second click finds nothing waiting.
+  EXPECT_TRUE(track("click").resumed.empty());
+}
+
+TEST_F(EngineTest, WaitTimesOut) {
+  deploy(kWait);
+  const auto id = track("go").started.at(0);
+  run();
+  now_ += kDay;
+  EXPECT_EQ(run(), 1);
+  EXPECT_EQ(status(id), "COMPLETED");
+  EXPECT_EQ(path(), "timeout");
+  EXPECT_TRUE(track("click").resumed.empty());
+}
+
+TEST_F(EngineTest, EventAtTheDeadlineIsATimeout) {
+  deploy(kWait);
+  const auto id = track("go").started.at(0);
+  run();
+  now_ += kDay;
+  EXPECT_EQ(track("click").resumed, std::vector<int64_t>{id});  // not yet claimed by a worker
+  EXPECT_EQ(run(), 1);
+  EXPECT_EQ(status(id), "COMPLETED");
+  EXPECT_EQ(path(), "timeout");
+}
+
+// The event (before the deadline) and the worker's timeout (after it) race for each of many
+// executions; whichever commits first wins and the other finds nothing to do. An event that
+// committed first wins even though the worker processes it after the deadline.
+TEST_F(EngineTest, WaitRaceHasExactlyOneWinner) {
+  deploy(R"(workflow w on "go" {
+    wait for "click" within 1 day {
+      received { update contact { received: true } }
+      timeout { update contact { timeout: true } }
+    }
+  })");
+  constexpr int kContacts = 40;
+  const auto email = [](int i) { return "c" + std::to_string(i) + "@example.com"; };
+  for (int i = 0; i < kContacts; ++i) track("go", email(i));
+  EXPECT_EQ(run(), kContacts);
+  now_ += kDay;  // the worker's clock: every timeout is due
+
+  // The events go in reverse order of enrolment, the worker claims in any order: they meet.
+  std::vector<char> woken(kContacts);
+  std::atomic<bool> go = false;
+  std::thread events([&, conn = connect()]() mutable {
+    while (!go) std::this_thread::yield();
+    for (int i = kContacts - 1; i >= 0; --i) {
+      woken[i] = !engine::track(conn, TrackRequest{"click", email(i), std::nullopt}, now_ - 1).resumed.empty();
+    }
+  });
+  go = true;
+  while (run() > 0) {
+  }
+  events.join();
+  run();  // executions woken after the worker's last pass
+
+  int received = 0;
+  for (int i = 0; i < kContacts; ++i) {
+    const auto row = db().exec("SELECT (data ? 'received') AS r, (data ? 'timeout') AS t FROM contacts WHERE email = $1",
+                               email(i))
+                         .one();
+    EXPECT_NE(row.get<bool>("r"), row.get<bool>("t")) << email(i);
+    EXPECT_EQ(row.get<bool>("r"), static_cast<bool>(woken[i])) << email(i);
+    received += row.get<bool>("r");
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM executions WHERE status <> 'COMPLETED'"), 0);
+  std::printf("race: %d of %d received, the rest timed out\n", received, kContacts);
+}
+
+TEST_F(EngineTest, ReentryNeverEntersOnce) {
+  deploy("workflow w on \"go\" { reentry never\n send receipt }");
+  EXPECT_EQ(track("go").started.size(), 1u);
+  run();
+  EXPECT_TRUE(track("go").started.empty());
+}
+
+TEST_F(EngineTest, ReentryAllowedAfterThePreviousRunEnded) {
+  deploy("workflow w on \"go\" { reentry allowed\n delay 1h }");
+  EXPECT_EQ(track("go").started.size(), 1u);
+  run();
+  EXPECT_TRUE(track("go").started.empty());  // still WAITING
+  now_ += 3600;
+  run();
+  EXPECT_EQ(track("go").started.size(), 1u);
+}
+
+TEST_F(EngineTest, DisabledWorkflowStartsNothingButWaitingOnesResume) {
+  deploy(kWait);
+  const auto id = track("go").started.at(0);
+  run();
+  db().exec("UPDATE workflows SET enabled = false");
+  EXPECT_TRUE(track("go", "bob@example.com").started.empty());
+  EXPECT_EQ(track("click").resumed, std::vector<int64_t>{id});
+  run();
+  EXPECT_EQ(status(id), "COMPLETED");
+  EXPECT_EQ(path(), "received");
+}
+
+TEST_F(EngineTest, MarketingToUnsubscribedIsSuppressedTransactionalIsSent) {
+  deploy("workflow w on \"go\" { send news\n send receipt }");
+  const auto id = track("go", "ada@example.com", false).started.at(0);
+  run();
+  EXPECT_EQ(status(id), "COMPLETED");
+  EXPECT_EQ(db().exec("SELECT template FROM outbox").one().get<std::string>(0), "receipt");
+  EXPECT_EQ(count("SELECT count(*) FROM step_history WHERE outcome->>'result' = 'suppressed'"), 1);
+}
+
+TEST_F(EngineTest, UpdateIsVisibleToTheNextStep) {
+  deploy(R"(workflow w on "go" {
+    update contact { plan: "pro", old: null }
+    if contact.data.plan == "pro" { exit "pro already" }
+  })");
+  const auto id = track("go", "ada@example.com", std::nullopt, {{"old", 1}, {"keep", 2}}).started.at(0);
+  run();
+  EXPECT_EQ(status(id), "EXITED");
+  EXPECT_EQ(field<std::string>(id, "exit_reason"), "pro already");
+  EXPECT_EQ(db().exec("SELECT data::text FROM contacts").one().get<std::string>(0), R"({"keep": 2, "plan": "pro"})");
+}
+
+TEST_F(EngineTest, TrackMergesDataShallowlyAndKeepsSubscribedUnlessGiven) {
+  track("x", "ada@example.com", false, {{"a", 1}, {"b", {{"c", nullptr}}}});
+  track("x", "ADA@example.com", std::nullopt, {{"a", nullptr}, {"d", 4}});
+  const auto row = db().exec("SELECT subscribed, data::text AS data FROM contacts").one();
+  EXPECT_FALSE(row.get<bool>("subscribed"));
+  EXPECT_EQ(row.get<std::string>("data"), R"({"b": {"c": null}, "d": 4})");
+}
+
+TEST_F(EngineTest, DeployRefusesATriggerChangeAndALockedWorkflow) {
+  deploy("workflow w on \"go\" { delay 1h }");
+  EXPECT_THROW(deploy("workflow w on \"other\" { delay 1h }"), engine::Refused);
+  track("go");
+  run();
+  EXPECT_NO_THROW(deploy("workflow w on \"go\" { delay 1h }"));  // unchanged
+  EXPECT_THROW(deploy("workflow w on \"go\" { delay 2h }"), engine::Refused);
+  now_ += 3600;
+  run();
+  EXPECT_NO_THROW(deploy("workflow w on \"go\" { delay 2h }"));
+  EXPECT_EQ(count("SELECT version::bigint FROM workflows"), 2);
+}
+
+}  // namespace
+}  // namespace flow::runtime::testing
