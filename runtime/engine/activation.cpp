@@ -28,7 +28,7 @@ Value load_event(store::Connection& conn, int64_t contact_id, int64_t event_id) 
                         row.get<double>("at"));
 }
 
-// The webhook worker (a later piece) fills the call's response and wakes the execution.
+// call_webhooks_due (webhook_calls.hpp) fills the call's response and wakes the execution.
 Value webhook_response(store::Connection& conn, const Claimed& execution) {
   const auto rows = conn.exec(
       "SELECT response_status, response_body FROM webhook_calls WHERE contact_id = $1 AND execution_id = $2 "
@@ -55,25 +55,27 @@ std::string key_of(const Claimed& execution, uint32_t step, int64_t seq) {
   return std::to_string(execution.id) + "." + std::to_string(step) + "." + std::to_string(seq);
 }
 
+// Both queues are due from the activation's clock, not the database's: the workers claim
+// by the injected clock too, so a test or a demo that jumps time sees the row as due.
 void queue_mail(store::Connection& conn, const Claimed& execution, const vm::Effect& effect,
-                const vm::effect::Send& send) {
+                const vm::effect::Send& send, double now) {
   const auto optional = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional(s); };
   conn.exec(
       "INSERT INTO outbox (contact_id, execution_id, message_id, to_address, from_address, reply_to, subject, html, "
-      "text_body, template) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+      "text_body, template, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11::float8))",
       execution.contact_id, execution.id, key_of(execution, effect.step, next_seq(conn, "outbox", execution)) + "@flowd",
-      send.to, send.from, optional(send.reply_to), send.subject, optional(send.html), optional(send.text), send.name);
+      send.to, send.from, optional(send.reply_to), send.subject, optional(send.html), optional(send.text), send.name, now);
 }
 
 void queue_webhook(store::Connection& conn, const Claimed& execution, const vm::Effect& effect,
-                   const vm::effect::Webhook& hook) {
+                   const vm::effect::Webhook& hook, double now) {
   conn.exec(
       "INSERT INTO webhook_calls (contact_id, execution_id, idempotency_key, method, url, headers, body, timeout_ms, "
-      "max_attempts) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)",
+      "max_attempts, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, to_timestamp($10::float8))",
       execution.contact_id, execution.id, key_of(execution, effect.step, next_seq(conn, "webhook_calls", execution)),
       hook.method, hook.url, hook.headers.is(stdlib::Kind::Object) ? stdlib::to_json(hook.headers) : "{}",
       hook.body.is(stdlib::Kind::Null) ? std::nullopt : std::optional(stdlib::to_json(hook.body)),
-      static_cast<int32_t>(hook.timeout * 1000), static_cast<int32_t>(hook.retries + 1));
+      static_cast<int32_t>(hook.timeout * 1000), static_cast<int32_t>(hook.retries + 1), now);
 }
 
 // Stores where the execution stopped: suspended (WAITING with its frame) or ended.
@@ -183,7 +185,7 @@ bool activate(store::Connection& conn, const ActivationContext& context, const C
   for (;;) {
     if (const auto* send = effect.as<vm::effect::Send>()) {
       // A marketing email to an unsubscribed contact is recorded, never delivered or failed.
-      if (!send->suppressed) queue_mail(conn, execution, effect, *send), mailed = true;
+      if (!send->suppressed) queue_mail(conn, execution, effect, *send, context.now), mailed = true;
       history.record(effect, send->suppressed ? "suppressed" : "queued");
     } else if (const auto* update = effect.as<vm::effect::Update>()) {
       merge_contact_data(conn, execution.contact_id, stdlib::to_json(update->fields));
@@ -191,7 +193,7 @@ bool activate(store::Connection& conn, const ActivationContext& context, const C
       inputs.contact = vm::apply_update(inputs.contact, update->fields);
       history.record(effect);
     } else {
-      if (const auto* hook = effect.as<vm::effect::Webhook>()) queue_webhook(conn, execution, effect, *hook);
+      if (const auto* hook = effect.as<vm::effect::Webhook>()) queue_webhook(conn, execution, effect, *hook, context.now);
       history.record(effect);
       save(conn, execution, effect, frame, context.now);
       return mailed;

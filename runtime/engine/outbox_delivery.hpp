@@ -1,0 +1,24 @@
+#pragma once
+// The outbox worker (docs/runtime.md, "Mailer"): sends the emails activations queued.
+#include <cstddef>
+
+#include "runtime/delivery/mailer.hpp"
+#include "runtime/store/connection.hpp"
+
+namespace flow::runtime::engine {
+
+// A row that has failed this many times is marked FAILED: with retry_delay's backoff that
+// is about two hours of retrying, long enough to ride out a relay restart.
+constexpr int kMaxMailAttempts = 8;
+
+// Sends up to `limit` due PENDING outbox rows and marks each SENT, or records the failure:
+// a retry at now + retry_delay, or FAILED when the mailer calls it permanent or the row has
+// had kMaxMailAttempts. Returns how many rows were attempted.
+//
+// Delivery is at least once: the row is marked in the transaction that claimed it, after
+// the send, so a crash or a lost connection between the two leaves it PENDING and a worker
+// sends it again — with the same Message-ID (from the row), by which servers and clients
+// recognise the duplicate.
+size_t deliver_due(store::Connection& conn, delivery::Mailer& mailer, double now, size_t limit);
+
+}  // namespace flow::runtime::engine
