@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "compiler/compiler.hpp"
+#include "support/compile_flow.hpp"
 #include "database.hpp"
 #include "runtime/delivery/smtp_mailer.hpp"
 #include "runtime/engine/deploy.hpp"
@@ -24,19 +24,6 @@ using namespace std::chrono_literals;
 
 constexpr double kStart = 1'700'000'000;
 constexpr double kHour = 3'600;
-
-bytecode::Module compile_flow(const std::string& text) {
-  grammar::SourceSet sources;
-  grammar::DiagnosticList diagnostics;
-  const uint32_t file = sources.add("test.flow", text);
-  auto module = compiler::compile(sources, {file}, diagnostics);
-  if (!module) {
-    std::string errors;
-    for (const auto& diagnostic : diagnostics.items()) errors += grammar::render_text(sources, diagnostic) + "\n";
-    throw std::runtime_error("does not compile:\n" + errors);
-  }
-  return std::move(*module);
-}
 
 class EngineDelivery : public DatabaseTest {
  protected:

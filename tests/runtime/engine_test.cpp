@@ -7,7 +7,7 @@
 #include <atomic>
 #include <thread>
 
-#include "compiler/compiler.hpp"
+#include "support/compile_flow.hpp"
 #include "database.hpp"
 #include "runtime/engine/deploy.hpp"
 #include "runtime/engine/engine.hpp"
@@ -23,23 +23,10 @@ using engine::TrackRequest;
 constexpr double kStart = 1'700'000'000;  // 2023-11-14T22:13:20Z
 constexpr double kDay = 86'400;
 
-constexpr const char* kTemplates = R"(
+const std::string kTemplates = R"(
 template news { type marketing subject "News for {{ firstName ?? "you" }}" from "a@acme.test" html "<p>n</p>" }
 template receipt { type transactional subject "Receipt" from "a@acme.test" html "<p>thanks</p>" }
 )";
-
-bytecode::Module compile_flow(const std::string& text) {
-  grammar::SourceSet sources;
-  grammar::DiagnosticList diagnostics;
-  const uint32_t file = sources.add("test.flow", std::string(kTemplates) + text);
-  auto module = compiler::compile(sources, {file}, diagnostics);
-  if (!module) {
-    std::string errors;
-    for (const auto& diagnostic : diagnostics.items()) errors += grammar::render_text(sources, diagnostic) + "\n";
-    throw std::runtime_error("does not compile:\n" + errors);
-  }
-  return std::move(*module);
-}
 
 class EngineTest : public DatabaseTest {
  protected:
@@ -49,7 +36,7 @@ class EngineTest : public DatabaseTest {
     store::migrate(db());
   }
 
-  void deploy(const std::string& text) { engine::deploy(db(), text, compile_flow(text)); }
+  void deploy(const std::string& text) { engine::deploy(db(), text, compile_flow(kTemplates + text)); }
 
   engine::TrackResult track(const std::string& event, const std::string& email = "ada@example.com",
                             std::optional<bool> subscribed = std::nullopt,
