@@ -16,8 +16,16 @@ std::vector<int64_t> ids(const store::Result& rows) {
 
 }  // namespace
 
+bool is_reserved_event(std::string_view name) {
+  return name.starts_with("email.") || name == "contact.subscribed" || name == "contact.unsubscribed";
+}
+
 TrackResult track(store::Connection& conn, const TrackRequest& request, double now) {
   if (request.event.empty()) throw Refused("event is empty");
+  if (is_reserved_event(request.event)) {
+    throw Refused("\"" + request.event + "\" is reserved for events flowd records itself (email.*, contact.subscribed, "
+                  "contact.unsubscribed)");
+  }
   if (!request.data.is_object()) throw Refused("data must be an object");
   const std::string email = normalise_email(request.email);
   const std::string data = request.data.dump();

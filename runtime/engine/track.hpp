@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -25,6 +26,10 @@ struct TrackResult {
   std::vector<int64_t> started;  // executions enrolled by this event
   std::vector<int64_t> resumed;  // waiting executions this event woke
 };
+
+// Names flowd records itself and a client may not send: `email.*`, `contact.subscribed`,
+// `contact.unsubscribed`.
+bool is_reserved_event(std::string_view name);
 
 // Upserts the contact, records the event (at `now`, seconds since the epoch), enrols the
 // contact in every enabled workflow triggered by it (honouring re-entry), wakes the

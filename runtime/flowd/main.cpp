@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "runtime/api/api.hpp"
 #include "runtime/engine/engine.hpp"
-#include "runtime/flowd/api.hpp"
 #include "runtime/flowd/deploy_flows.hpp"
 #include "runtime/flowd/worker.hpp"
 #include "runtime/http/server.hpp"
@@ -32,10 +32,13 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./flowd-data";
   int workers = 1;
+  std::string secret_key, public_key;
+  size_t body_limit = 1024 * 1024;
 };
 
-// "host:port" into http::Options; throws CLI::ValidationError.
-runtime::http::Options listen_options(const std::string& listen) {
+// --listen and --body-limit as http::Options; throws CLI::ValidationError.
+runtime::http::Options http_options_of(const ServeOptions& serve) {
+  const std::string& listen = serve.listen;
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos) throw CLI::ValidationError("--listen", "expected HOST:PORT");
   runtime::http::Options options;
@@ -47,6 +50,7 @@ runtime::http::Options listen_options(const std::string& listen) {
     throw CLI::ValidationError("--listen", "the port must be a number from 0 to 65535");
   }
   options.port = static_cast<uint16_t>(value);
+  options.body_limit = serve.body_limit;
   return options;
 }
 
@@ -65,8 +69,20 @@ sigset_t block_stop_signals() {
   return signals;
 }
 
+// The configured API keys, or the stored ones; keys made now are printed, the only time.
+runtime::api::Keys api_keys(runtime::store::Connection& conn, const ServeOptions& options) {
+  std::optional<runtime::api::Keys::Generated> generated;
+  runtime::api::Keys keys = runtime::api::Keys::load(conn, options.secret_key, options.public_key, generated);
+  if (generated) {
+    spdlog::warn("generated API keys; they are stored only as digests and shown this once:");
+    if (!generated->secret.empty()) spdlog::warn("  secret key: {}", generated->secret);
+    if (!generated->public_key.empty()) spdlog::warn("  public key: {}", generated->public_key);
+  }
+  return keys;
+}
+
 int serve(const ServeOptions& options) {
-  const runtime::http::Options http_options = listen_options(options.listen);  // before any slow start-up
+  const runtime::http::Options http_options = http_options_of(options);  // before any slow start-up
   const sigset_t signals = block_stop_signals();
   // Declared first so that it is destroyed (stopped) last, after everything using it.
   std::optional<runtime::pgembed::Server> local_db;
@@ -76,14 +92,16 @@ int serve(const ServeOptions& options) {
     local_db.emplace(std::filesystem::absolute(options.data_dir));
     conninfo = local_db->conninfo();
   }
+  runtime::engine::Engine engine({.clock = now_seconds});
+  std::optional<runtime::api::Services> services;
   {
     runtime::store::Connection conn(conninfo);
     const int applied = runtime::store::migrate(conn);
     if (applied > 0) spdlog::info("applied {} migration(s)", applied);
     if (!flow::flowd::deploy_flows(conn, options.flows)) return 1;
+    services.emplace(engine, conninfo, api_keys(conn, options));
   }
-  runtime::engine::Engine engine({.clock = now_seconds});
-  runtime::http::Server http(http_options, flow::flowd::make_api(conninfo, engine));
+  runtime::http::Server http(http_options, runtime::api::make_api(*services));
   http.start();
   spdlog::info("listening on {}:{}", http_options.address, http.port());
   std::vector<std::unique_ptr<flow::flowd::Worker>> workers;
@@ -120,6 +138,14 @@ int main(int argc, char** argv) {
   serve_command->add_option("--workers", options.workers, "worker threads running due executions")
       ->envname("FLOW_WORKERS")
       ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  serve_command->add_option("--secret-key", options.secret_key, "API secret key sk_… (default: generated once, stored)")
+      ->envname("FLOW_SECRET_KEY");
+  serve_command->add_option("--public-key", options.public_key, "API public key pk_… (default: generated once, stored)")
+      ->envname("FLOW_PUBLIC_KEY");
+  serve_command->add_option("--body-limit", options.body_limit, "largest request body in bytes (larger: 413)")
+      ->envname("FLOW_BODY_LIMIT")
+      ->check(CLI::Range(size_t{1024}, size_t{64} << 20))
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   try {

@@ -1,0 +1,15 @@
+#include "runtime/api/api.hpp"
+
+#include <memory>
+
+#include "runtime/api/routes.hpp"
+
+namespace flow::runtime::api {
+
+http::Handler make_api(Services& services) {
+  auto router = std::make_shared<Router>(services);
+  add_track_routes(*router);
+  return [router](const http::Request& request) { return (*router)(request); };
+}
+
+}  // namespace flow::runtime::api
