@@ -39,13 +39,16 @@ Connection::~Connection() {
 }
 
 Connection::Connection(Connection&& other) noexcept
-    : conninfo_(std::move(other.conninfo_)), conn_(std::exchange(other.conn_, nullptr)) {}
+    : conninfo_(std::move(other.conninfo_)),
+      conn_(std::exchange(other.conn_, nullptr)),
+      prepared_(std::exchange(other.prepared_, {})) {}
 
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
     if (conn_) PQfinish(conn_);
     conninfo_ = std::move(other.conninfo_);
     conn_ = std::exchange(other.conn_, nullptr);
+    prepared_ = std::exchange(other.prepared_, {});
   }
   return *this;
 }
@@ -68,6 +71,7 @@ void Connection::connect() {
 void Connection::reconnect() {
   if (conn_) PQfinish(conn_);
   conn_ = nullptr;
+  prepared_.clear();  // they lived in the old session
   connect();
 }
 
@@ -106,9 +110,23 @@ Result Connection::exec_params(std::string_view sql, std::span<const Param> para
     formats.push_back(param.is_binary() ? 1 : 0);
   }
   const std::string text(sql);
-  PGresult* raw = PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
-                               lengths.data(), formats.data(), 0);
+  const int count = static_cast<int>(params.size());
+  const std::string& name = prepared_name(text, count);
+  PGresult* raw = name.empty()
+                      ? PQexecParams(conn_, text.c_str(), count, nullptr, values.data(), lengths.data(), formats.data(), 0)
+                      : PQexecPrepared(conn_, name.c_str(), count, values.data(), lengths.data(), formats.data(), 0);
   return checked(conn_, raw, sql);
+}
+
+const std::string& Connection::prepared_name(const std::string& sql, int param_count) {
+  static const std::string kUnprepared;
+  if (const auto found = prepared_.find(sql); found != prepared_.end()) return found->second;
+  if (prepared_.size() >= kMaxPrepared) return kUnprepared;
+  std::string name = "flow_" + std::to_string(prepared_.size() + 1);
+  // Parameter types are left to the server to infer, as PQexecParams does. A statement that
+  // fails to prepare (a syntax error, an aborted transaction) throws and is not cached.
+  checked(conn_, PQprepare(conn_, name.c_str(), sql.c_str(), param_count, nullptr), sql);
+  return prepared_.emplace(sql, std::move(name)).first->second;
 }
 
 void Connection::exec_script(std::string_view sql) {

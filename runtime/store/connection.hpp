@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "runtime/store/param.hpp"
 #include "runtime/store/result.hpp"
@@ -36,7 +37,13 @@ class Connection {
     const std::array<Param, sizeof...(Args)> params{Param(args)...};
     return exec_params(sql, params);
   }
+  // Each distinct statement text is prepared on this session the first time it is run and
+  // executed as a prepared statement afterwards: PostgreSQL then parses and plans it once
+  // per session instead of once per call, which is most of the cost of flowd's short
+  // statements. Statement texts are constant in flowd (values are always parameters), so
+  // the cache stays small; past kMaxPrepared texts, new ones run unprepared.
   Result exec_params(std::string_view sql, std::span<const Param> params);
+  static constexpr size_t kMaxPrepared = 512;
   // Several `;`-separated statements, no parameters: for constant SQL only (migrations).
   void exec_script(std::string_view sql);
 
@@ -55,10 +62,14 @@ class Connection {
 
  private:
   void connect();
+  // The name of `sql` prepared on this session, preparing it now if needed; empty when the
+  // cache is full (run it unprepared).
+  const std::string& prepared_name(const std::string& sql, int param_count);
   [[noreturn]] void throw_session_error(std::string_view what) const;
 
   std::string conninfo_;
   pg_conn* conn_ = nullptr;
+  std::unordered_map<std::string, std::string> prepared_;  // statement text → name on this session
 };
 
 }  // namespace flow::runtime::store
