@@ -11,6 +11,7 @@
 #include "bytecode/module_io.hpp"
 #include "compiler/compiler.hpp"
 #include "flowc/commands.hpp"
+#include "grammar/diagnostic_json.hpp"
 
 namespace flow::flowc {
 
@@ -61,28 +62,6 @@ std::string plural(size_t count, std::string_view word) {
   return fmt::format("{} {}{}", count, word, count == 1 ? "" : "s");
 }
 
-nlohmann::json span_json(const grammar::SourceSet& sources, const grammar::Span& span) {
-  return {{"file", sources.file(span.file).name()},
-          {"line", span.begin.line},
-          {"column", span.begin.column},
-          {"end_line", span.end.line},
-          {"end_column", span.end.column}};
-}
-
-nlohmann::json diagnostic_json(const grammar::SourceSet& sources, const grammar::Diagnostic& diagnostic) {
-  nlohmann::json out = span_json(sources, diagnostic.span);
-  out["severity"] = grammar::severity_name(diagnostic.severity);
-  out["code"] = grammar::info(diagnostic.kind).code;
-  out["message"] = diagnostic.message;
-  out["notes"] = nlohmann::json::array();
-  for (const grammar::Note& note : diagnostic.notes) {
-    nlohmann::json json_note = span_json(sources, note.span);
-    json_note["message"] = note.message;
-    out["notes"].push_back(std::move(json_note));
-  }
-  return out;
-}
-
 }  // namespace
 
 void print_diagnostics(const Program& program, OutputFormat format) {
@@ -90,10 +69,9 @@ void print_diagnostics(const Program& program, OutputFormat format) {
   const size_t errors = program.diagnostics.error_count();
   const size_t warnings = items.size() - errors;
   if (format == OutputFormat::Json) {
-    nlohmann::json out = {{"diagnostics", nlohmann::json::array()}, {"errors", errors}, {"warnings", warnings}};
-    for (const grammar::Diagnostic& diagnostic : items) {
-      out["diagnostics"].push_back(diagnostic_json(program.sources, diagnostic));
-    }
+    const nlohmann::json out = {{"diagnostics", grammar::diagnostics_json(program.sources, program.diagnostics)},
+                                {"errors", errors},
+                                {"warnings", warnings}};
     std::cout << out.dump(2) << '\n';
     return;
   }

@@ -1,6 +1,7 @@
 #include "runtime/api/context.hpp"
 
 #include <charconv>
+#include <memory>
 
 #include "runtime/api/api_error.hpp"
 
@@ -8,7 +9,9 @@ namespace flow::runtime::api {
 
 namespace {
 
-thread_local std::optional<store::Connection> session;
+// On the heap, not in the thread's TLS block: UBSan found a thread_local Connection
+// misaligned on the server's threads (the TLS block of a static library under the sanitizers).
+thread_local std::unique_ptr<store::Connection> session;
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -72,7 +75,7 @@ nlohmann::json Context::json_body() const {
 }
 
 store::Connection& Context::db() {
-  if (!session) session.emplace(services.conninfo);
+  if (!session) session = std::make_unique<store::Connection>(services.conninfo);
   return *session;
 }
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/api/keys.hpp"
+#include "runtime/api/unsubscribe_token.hpp"
 #include "runtime/engine/engine.hpp"
 #include "runtime/http/message.hpp"
 #include "runtime/store/connection.hpp"
@@ -21,6 +22,7 @@ struct Services {
   engine::Engine& engine;
   std::string conninfo;
   Keys keys;
+  UnsubscribeTokens unsubscribe_tokens;
 };
 
 using Params = std::map<std::string, std::string, std::less<>>;

@@ -2,8 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
 #include "runtime/api/api_error.hpp"
 #include "runtime/engine/error.hpp"
+#include "runtime/engine/metrics.hpp"
 #include "runtime/store/error.hpp"
 
 namespace flow::runtime::api {
@@ -50,19 +53,31 @@ std::string_view bearer_token(const http::Request& request) {
 }  // namespace
 
 void Router::add(std::string method, std::string pattern, Access needs, RouteHandler handler) {
-  routes_.push_back({std::move(method), split_path(pattern), needs, std::move(handler)});
+  auto segments = split_path(pattern);
+  routes_.push_back({std::move(method), std::move(pattern), std::move(segments), needs, std::move(handler)});
 }
 
 http::Response Router::operator()(const http::Request& request) const {
+  const auto start = std::chrono::steady_clock::now();
+  std::string_view route = "unmatched";
+  http::Response response = route_request(request, route);
+  const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
+  engine::metrics().count_request(request.method, route, response.status);
+  spdlog::debug("{} {} {} {:.1f}ms", request.method, request.target, response.status, took.count());
+  return response;
+}
+
+http::Response Router::route_request(const http::Request& request, std::string_view& route) const {
   const std::vector<std::string> path = split_path(request.target);
   std::string allowed;
-  for (const Route& route : routes_) {
-    auto params = match(route.segments, path);
+  for (const Route& candidate : routes_) {
+    auto params = match(candidate.segments, path);
     if (!params) continue;
-    if (route.method == request.method || (route.method == "GET" && request.method == "HEAD")) {
-      return dispatch(route, request, std::move(*params));
+    if (candidate.method == request.method || (candidate.method == "GET" && request.method == "HEAD")) {
+      route = candidate.pattern;
+      return dispatch(candidate, request, std::move(*params));
     }
-    allowed += (allowed.empty() ? "" : ", ") + route.method;
+    allowed += (allowed.empty() ? "" : ", ") + candidate.method;
   }
   if (allowed.empty()) return http::json_error(404, "not_found", "no route " + request.target);
   http::Response response = http::json_error(405, "method_not_allowed", request.method + " is not allowed here");

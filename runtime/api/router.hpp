@@ -5,6 +5,7 @@
 // missing or insufficient key, and the JSON error for anything a handler throws.
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/api/context.hpp"
@@ -25,10 +26,13 @@ class Router {
  private:
   struct Route {
     std::string method;
+    std::string pattern;                // as added: the `route` label of metrics
     std::vector<std::string> segments;  // "{name}" captures one segment
     Access needs;
     RouteHandler handler;
   };
+  // Finds the route (naming its pattern in `route`) and answers.
+  http::Response route_request(const http::Request& request, std::string_view& route) const;
   http::Response dispatch(const Route& route, const http::Request& request, Params params) const;
   http::Response authorize_and_run(const Route& route, Context& context) const;
 

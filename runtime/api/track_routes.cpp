@@ -1,6 +1,7 @@
 // GET /healthz and POST /v1/track.
 #include "runtime/api/api_error.hpp"
 #include "runtime/api/routes.hpp"
+#include "runtime/engine/metrics.hpp"
 #include "runtime/engine/track.hpp"
 
 namespace flow::runtime::api {
@@ -36,6 +37,7 @@ http::Response track(Context& context) {
   const engine::TrackRequest request = parse_track(context.json_body());
   // engine::track runs its own transaction (with retries).
   const engine::TrackResult result = context.services.engine.track(context.db(), request);
+  ++engine::metrics().events_tracked;
   return json_response({{"success", true},
                         {"contact", result.contact_id},
                         {"event", result.event_id},

@@ -57,14 +57,20 @@ std::string key_of(const Claimed& execution, uint32_t step, int64_t seq) {
 
 // Both queues are due from the activation's clock, not the database's: the workers claim
 // by the injected clock too, so a test or a demo that jumps time sees the row as due.
-void queue_mail(store::Connection& conn, const Claimed& execution, const vm::Effect& effect,
-                const vm::effect::Send& send, double now) {
+// Returns the mail's Message-ID, for its step's history.
+// Marketing mail also carries `unsubscribe_url` as its List-Unsubscribe header.
+std::string queue_mail(store::Connection& conn, const Claimed& execution, const vm::Effect& effect,
+                       const vm::effect::Send& send, double now, const std::string& unsubscribe_url) {
   const auto optional = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional(s); };
+  const std::string message_id = key_of(execution, effect.step, next_seq(conn, "outbox", execution)) + "@flowd";
+  const bool marketing = send.type == bytecode::TemplateType::Marketing;
   conn.exec(
       "INSERT INTO outbox (contact_id, execution_id, message_id, to_address, from_address, reply_to, subject, html, "
-      "text_body, template, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11::float8))",
-      execution.contact_id, execution.id, key_of(execution, effect.step, next_seq(conn, "outbox", execution)) + "@flowd",
-      send.to, send.from, optional(send.reply_to), send.subject, optional(send.html), optional(send.text), send.name, now);
+      "text_body, template, next_attempt_at, list_unsubscribe) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11::float8), $12)",
+      execution.contact_id, execution.id, message_id, send.to, send.from, optional(send.reply_to), send.subject,
+      optional(send.html), optional(send.text), send.name, now, marketing ? optional(unsubscribe_url) : std::nullopt);
+  return message_id;
 }
 
 void queue_webhook(store::Connection& conn, const Claimed& execution, const vm::Effect& effect,
@@ -76,6 +82,7 @@ void queue_webhook(store::Connection& conn, const Claimed& execution, const vm::
       hook.method, hook.url, hook.headers.is(stdlib::Kind::Object) ? stdlib::to_json(hook.headers) : "{}",
       hook.body.is(stdlib::Kind::Null) ? std::nullopt : std::optional(stdlib::to_json(hook.body)),
       static_cast<int32_t>(hook.timeout * 1000), static_cast<int32_t>(hook.retries + 1), now);
+  conn.notify("flow_webhooks");  // transactional: the webhook workers hear it on COMMIT
 }
 
 // Stores where the execution stopped: suspended (WAITING with its frame) or ended.
@@ -117,12 +124,20 @@ vm::Effect failure(std::string message) {
 }  // namespace
 
 bool activate(store::Connection& conn, const ActivationContext& context, const Claimed& execution) {
-  const auto flow = conn.exec("SELECT name, module, module_hash FROM workflows WHERE id = $1", execution.workflow_id).one();
-  const auto name = flow.get<std::string>("name");
+  // The module the execution started with (set at enrolment), not the workflow's latest.
+  const auto flow = conn.exec(
+      "SELECT w.name, COALESCE(e.module_hash, w.module_hash) AS module_hash FROM executions e "
+      "JOIN workflows w ON w.id = e.workflow_id WHERE e.contact_id = $1 AND e.id = $2",
+      execution.contact_id, execution.id);
+  if (flow.empty()) {
+    // Enrolled by a /v1/track that raced the workflow's deletion: nothing to run it with.
+    save(conn, execution, failure("its workflow was deleted"), vm::Frame(), context.now);
+    return false;
+  }
+  const auto name = flow.one().get<std::string>("name");
   std::shared_ptr<const vm::Program> program;
   try {
-    program =
-        context.programs.get(static_cast<uint64_t>(flow.get<int64_t>("module_hash")), flow.get<store::Bytes>("module"));
+    program = context.programs.get(conn, static_cast<uint64_t>(flow.one().get<int64_t>("module_hash")));
   } catch (const Refused& error) {
     // Retrying cannot cure a module that does not load: fail the execution rather than
     // leave it due for every worker forever.
@@ -137,7 +152,8 @@ bool activate(store::Connection& conn, const ActivationContext& context, const C
   }
 
   stdlib::ObjectBuilder reserved;
-  reserved.set("unsubscribeUrl", Value::string(context.unsubscribe_url(execution.contact_id)));
+  const std::string unsubscribe_url = context.unsubscribe_url(execution.contact_id);
+  reserved.set("unsubscribeUrl", Value::string(unsubscribe_url));
   reserved.set("workflow", Value::string(name));
   reserved.set("execution", Value::string(std::to_string(execution.id)));
 
@@ -168,6 +184,7 @@ bool activate(store::Connection& conn, const ActivationContext& context, const C
       frame = std::move(std::get<vm::Frame>(loaded));
       const vm::Awaiting awaited = frame.awaiting;
       const uint32_t step_before = frame.step;
+      const double deadline = frame.wake_at;
       vm::Resume resume = vm::Resume::done();
       if (has_event) resume = vm::Resume::event(event);
       else if (awaited == vm::Awaiting::Event) resume = vm::Resume::timeout();
@@ -177,7 +194,9 @@ bool activate(store::Connection& conn, const ActivationContext& context, const C
       // step is still open. Otherwise the suspension is over.
       const bool still_waiting = !history.has_pending() && !effect.is_final() && effect.step == step_before &&
                                  (effect.as<vm::effect::Delay>() || effect.as<vm::effect::Wait>());
-      if (!still_waiting) history.close_open();
+      if (!still_waiting) {
+        history.close_open(resumed_outcome(awaited, deadline, resume, now, execution.resume_event_id));
+      }
     }
   }
 
@@ -185,8 +204,13 @@ bool activate(store::Connection& conn, const ActivationContext& context, const C
   for (;;) {
     if (const auto* send = effect.as<vm::effect::Send>()) {
       // A marketing email to an unsubscribed contact is recorded, never delivered or failed.
-      if (!send->suppressed) queue_mail(conn, execution, effect, *send, context.now), mailed = true;
-      history.record(effect, send->suppressed ? "suppressed" : "queued");
+      stdlib::ObjectBuilder sent;
+      sent.set("result", Value::string(send->suppressed ? "suppressed" : "queued"));
+      if (!send->suppressed) {
+        sent.set("message_id", Value::string(queue_mail(conn, execution, effect, *send, context.now, unsubscribe_url)));
+      }
+      mailed = mailed || !send->suppressed;
+      history.record(effect, sent.build());
     } else if (const auto* update = effect.as<vm::effect::Update>()) {
       merge_contact_data(conn, execution.contact_id, stdlib::to_json(update->fields));
       // The same rule as the SQL merge, so the next step sees what the database now holds.

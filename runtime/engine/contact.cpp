@@ -17,6 +17,18 @@ std::string merged(std::string_view old_data, std::string_view new_data) {
          " || " + std::string(new_data) + ") WHERE value <> 'null'::jsonb)";
 }
 
+std::string upsert_sql(std::string_view returning) {
+  return "INSERT INTO contacts (email, subscribed, data) VALUES ($1, coalesce($2::boolean, true), " +
+         merged("'{}'::jsonb", "$3::jsonb") +
+         ") ON CONFLICT (email) DO UPDATE SET subscribed = coalesce($2::boolean, contacts.subscribed), data = " +
+         merged("contacts.data", "$3::jsonb") + ", updated_at = now() RETURNING " + std::string(returning);
+}
+
+void record_subscription_event(store::Connection& conn, int64_t contact_id, bool subscribed) {
+  conn.exec("INSERT INTO events (contact_id, name) VALUES ($1, $2)", contact_id,
+            std::string(subscribed ? "contact.subscribed" : "contact.unsubscribed"));
+}
+
 }  // namespace
 
 std::string normalise_email(std::string_view email) {
@@ -32,12 +44,40 @@ std::string normalise_email(std::string_view email) {
 
 int64_t upsert_contact(store::Connection& conn, const std::string& email, std::optional<bool> subscribed,
                        const std::string& data_json) {
-  const std::string sql =
-      "INSERT INTO contacts (email, subscribed, data) VALUES ($1, coalesce($2::boolean, true), " +
-      merged("'{}'::jsonb", "$3::jsonb") +
-      ") ON CONFLICT (email) DO UPDATE SET subscribed = coalesce($2::boolean, contacts.subscribed), data = " +
-      merged("contacts.data", "$3::jsonb") + ", updated_at = now() RETURNING id";
-  return conn.exec(sql, email, subscribed, data_json).one().get<int64_t>("id");
+  return conn.exec(upsert_sql("id"), email, subscribed, data_json).one().get<int64_t>("id");
+}
+
+UpsertedContact upsert_contact_recording(store::Connection& conn, const std::string& email,
+                                         std::optional<bool> subscribed, const std::string& data_json) {
+  const auto before = conn.exec("SELECT subscribed FROM contacts WHERE email = $1 FOR UPDATE", email);
+  // xmax = 0: the row version was inserted, not updated (also when a concurrent insert
+  // raced the SELECT above, which then found nothing to compare with).
+  const auto row = conn.exec(upsert_sql("id, xmax = 0 AS created, subscribed"), email, subscribed, data_json).one();
+  const UpsertedContact result{row.get<int64_t>("id"), row.get<bool>("created")};
+  if (!before.empty() && before.one().get<bool>("subscribed") != row.get<bool>("subscribed")) {
+    record_subscription_event(conn, result.id, row.get<bool>("subscribed"));
+  }
+  return result;
+}
+
+std::optional<bool> set_subscribed(store::Connection& conn, int64_t contact_id, bool subscribed) {
+  const auto before = conn.exec("SELECT subscribed FROM contacts WHERE id = $1 FOR UPDATE", contact_id);
+  if (before.empty()) return std::nullopt;
+  if (before.one().get<bool>("subscribed") == subscribed) return false;
+  conn.exec("UPDATE contacts SET subscribed = $2, updated_at = now() WHERE id = $1", contact_id, subscribed);
+  record_subscription_event(conn, contact_id, subscribed);
+  return true;
+}
+
+bool delete_contact(store::Connection& conn, int64_t contact_id) {
+  if (conn.exec("SELECT 1 FROM contacts WHERE id = $1 FOR UPDATE", contact_id).empty()) return false;
+  // Executions first: an activation in progress holds its execution's lock, so this waits
+  // for it to commit, and the deletes below then see the rows it queued.
+  for (const char* table : {"executions", "step_history", "outbox", "webhook_calls", "events"}) {
+    conn.exec("DELETE FROM " + std::string(table) + " WHERE contact_id = $1", contact_id);
+  }
+  conn.exec("DELETE FROM contacts WHERE id = $1", contact_id);
+  return true;
 }
 
 void merge_contact_data(store::Connection& conn, int64_t contact_id, const std::string& fields_json) {

@@ -21,6 +21,27 @@ std::string normalise_email(std::string_view email);
 int64_t upsert_contact(store::Connection& conn, const std::string& email, std::optional<bool> subscribed,
                        const std::string& data_json);
 
+// upsert_contact that also says what it did, for the contacts API: whether the row is new
+// and whether `subscribed` changed (then the reserved event is recorded, as
+// set_subscribed does). One more statement than upsert_contact (the row is locked first to
+// read `subscribed` before), which /v1/track does not need to pay.
+struct UpsertedContact {
+  int64_t id = 0;
+  bool created = false;
+};
+UpsertedContact upsert_contact_recording(store::Connection& conn, const std::string& email,
+                                         std::optional<bool> subscribed, const std::string& data_json);
+
+// Sets `subscribed` and, when that changes it, records the reserved event
+// contact.subscribed or contact.unsubscribed. Returns nullopt when there is no such
+// contact, else whether it changed.
+std::optional<bool> set_subscribed(store::Connection& conn, int64_t contact_id, bool subscribed);
+
+// Erases the contact and every row keyed by it (events, executions whatever their status,
+// step history, outbox rows sent or not, webhook calls); false when there is none. Locks
+// the contact first, so a concurrent /v1/track of its email waits and then makes a new one.
+bool delete_contact(store::Connection& conn, int64_t contact_id);
+
 // Merges `fields_json` (an object) into the contact's data.
 void merge_contact_data(store::Connection& conn, int64_t contact_id, const std::string& fields_json);
 

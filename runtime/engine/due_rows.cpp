@@ -24,9 +24,10 @@ size_t process_due(store::Connection& conn, std::string_view table, std::string_
   return handled;
 }
 
-std::optional<double> retry_at(int attempts, int max_attempts, bool retryable, double now) {
+std::optional<double> retry_at(int attempts, int max_attempts, bool retryable, double now,
+                               const delivery::Backoff& backoff) {
   if (!retryable || attempts >= max_attempts) return std::nullopt;
-  return now + std::chrono::duration<double>(delivery::retry_delay(attempts)).count();
+  return now + std::chrono::duration<double>(delivery::retry_delay(attempts, backoff)).count();
 }
 
 }  // namespace flow::runtime::engine

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include "runtime/delivery/retry.hpp"
 #include "runtime/store/connection.hpp"
 
 namespace flow::runtime::engine {
@@ -22,6 +23,7 @@ size_t process_due(store::Connection& conn, std::string_view table, std::string_
 
 // When to try again after the attempt numbered `attempts` (1 = the first) failed, or nullopt
 // to give up: the failure is not retryable or `max_attempts` have been made.
-std::optional<double> retry_at(int attempts, int max_attempts, bool retryable, double now);
+std::optional<double> retry_at(int attempts, int max_attempts, bool retryable, double now,
+                               const delivery::Backoff& backoff = {});
 
 }  // namespace flow::runtime::engine

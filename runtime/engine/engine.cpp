@@ -10,9 +10,16 @@ int Engine::run_due(store::Connection& conn, int limit) {
   while (ran < limit) {
     const double now = options_.clock();
     const bool claimed = store::with_transaction(conn, [&](store::Connection& c) {
+      // The contact's row is locked with the execution's: /v1/track locks contact, then
+      // executions, and `update contact` writes the contact, so an activation taking the
+      // contact only then would lock in the opposite order (docs/runtime.md, "Lock order").
+      // SKIP LOCKED on both: a claim never waits; a contact busy in a track is left for later.
+      // Only a live execution is claimed: a cancelled one never runs again.
       const auto rows = c.exec(
-          "SELECT id, contact_id, workflow_id, frame, resume_event_id FROM executions "
-          "WHERE wake_at <= to_timestamp($1::float8) ORDER BY wake_at LIMIT 1 FOR UPDATE SKIP LOCKED",
+          "SELECT e.id, e.contact_id, e.workflow_id, e.frame, e.resume_event_id FROM executions e "
+          "JOIN contacts c ON c.id = e.contact_id WHERE e.wake_at <= to_timestamp($1::float8) "
+          "AND e.status IN ('RUNNING', 'WAITING') ORDER BY e.wake_at LIMIT 1 "
+          "FOR NO KEY UPDATE OF c SKIP LOCKED FOR UPDATE OF e SKIP LOCKED",
           now);
       if (rows.empty()) return false;
       const auto row = rows.one();

@@ -29,6 +29,9 @@ class Engine {
   // workers never wait for each other), and activates them. Returns how many ran.
   int run_due(store::Connection& conn, int limit);
 
+  // The injected clock, for work done outside track/run_due (cancellation).
+  double now() const { return options_.clock(); }
+
  private:
   Options options_;
   ProgramCache programs_;

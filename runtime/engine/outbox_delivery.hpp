@@ -3,6 +3,7 @@
 #include <cstddef>
 
 #include "runtime/delivery/mailer.hpp"
+#include "runtime/delivery/retry.hpp"
 #include "runtime/store/connection.hpp"
 
 namespace flow::runtime::engine {
@@ -12,13 +13,16 @@ namespace flow::runtime::engine {
 constexpr int kMaxMailAttempts = 8;
 
 // Sends up to `limit` due PENDING outbox rows and marks each SENT, or records the failure:
-// a retry at now + retry_delay, or FAILED when the mailer calls it permanent or the row has
-// had kMaxMailAttempts. Returns how many rows were attempted.
+// a retry at now + retry_delay(backoff), or FAILED when the mailer calls it permanent or
+// the row has had kMaxMailAttempts. Returns how many rows were attempted.
 //
-// Delivery is at least once: the row is marked in the transaction that claimed it, after
-// the send, so a crash or a lost connection between the two leaves it PENDING and a worker
-// sends it again — with the same Message-ID (from the row), by which servers and clients
-// recognise the duplicate.
-size_t deliver_due(store::Connection& conn, delivery::Mailer& mailer, double now, size_t limit);
+// Delivery is at least once: the row is marked in the transaction that claimed it, right
+// after the server's reply, so only a crash or a lost session in the moment between the
+// server accepting the message and that COMMIT leaves the row PENDING, and a worker sends
+// it again — with the same Message-ID (from the row), by which servers and clients
+// recognise the duplicate. Each worker has at most one row in that moment, so one crash
+// duplicates at most one message per mail worker (docs/runtime.md, "Mailer").
+size_t deliver_due(store::Connection& conn, delivery::Mailer& mailer, double now, size_t limit,
+                   const delivery::Backoff& backoff = {});
 
 }  // namespace flow::runtime::engine

@@ -6,20 +6,25 @@
 #include <memory>
 #include <mutex>
 
-#include "runtime/store/param.hpp"
+#include "bytecode/module.hpp"
+#include "runtime/store/connection.hpp"
 #include "vm/program.hpp"
 
 namespace flow::runtime::engine {
 
 class ProgramCache {
  public:
-  // The program for `module_bytes` (a workflows.module value whose hash is `hash`); loads it
-  // on first use. Throws Refused when the stored module does not load.
-  std::shared_ptr<const vm::Program> get(uint64_t hash, const store::Bytes& module_bytes);
+  // The program of the module stored under `hash` (the modules table); read and loaded on
+  // first use. Throws Refused when there is no such module or it does not load.
+  std::shared_ptr<const vm::Program> get(store::Connection& conn, uint64_t hash);
 
  private:
   std::mutex mutex_;
   std::map<uint64_t, std::shared_ptr<const vm::Program>> programs_;
 };
+
+// The module stored under `hash`, read and deserialised (for the API: graphs, templates).
+// Throws Refused when there is no such module or it does not load.
+bytecode::Module load_module(store::Connection& conn, uint64_t hash);
 
 }  // namespace flow::runtime::engine

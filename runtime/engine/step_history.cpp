@@ -1,22 +1,46 @@
 #include "runtime/engine/step_history.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include "runtime/engine/metrics.hpp"
 #include "stdlib/json.hpp"
 
 namespace flow::runtime::engine {
 
 namespace {
 
+using stdlib::Value;
+
 bool suspends(bytecode::StepKind kind) {
   return kind == bytecode::StepKind::Delay || kind == bytecode::StepKind::Wait || kind == bytecode::StepKind::Webhook;
 }
 
-std::string outcome_json(const vm::Effect& effect, std::string_view result) {
-  const stdlib::Value value = vm::to_value(effect);
-  if (result.empty()) return stdlib::to_json(value);
+// `base` (an object) with the fields of `extra` (an object, or null for none) set on it.
+Value with_fields(const Value& base, const Value& extra) {
+  if (!extra.is(stdlib::Kind::Object)) return base;
   stdlib::ObjectBuilder out;
-  for (const auto& field : value.as_object()) out.set(field.first, field.second);
-  out.set("result", stdlib::Value::string(std::string(result)));
-  return stdlib::to_json(out.build());
+  for (const auto& field : base.as_object()) out.set(field.first, field.second);
+  for (const auto& field : extra.as_object()) out.set(field.first, field.second);
+  return out.build();
+}
+
+Value object_of(std::initializer_list<std::pair<std::string_view, Value>> fields) {
+  stdlib::ObjectBuilder out;
+  for (const auto& [key, value] : fields) out.set(key, value);
+  return out.build();
+}
+
+// The VM does not say which arm a condition took, but the step graph does: the arm is the
+// edge from the condition to the step entered next (kEnd when the execution ended there).
+// Arms that lead to the same step cannot be told apart, and need not be: null.
+Value branch_taken(const bytecode::Module& module, uint32_t condition, uint32_t next) {
+  Value branch;
+  int arms = 0;
+  for (const bytecode::Edge& edge : module.edges) {
+    if (edge.from == condition && edge.to == next) branch = Value::string(edge.label), ++arms;
+  }
+  return object_of({{"branch", arms == 1 ? branch : Value()},
+                    {"next", next == bytecode::Edge::kEnd ? Value() : Value::number(next)}});
 }
 
 }  // namespace
@@ -25,29 +49,71 @@ StepHistory::StepHistory(store::Connection& conn, const bytecode::Module& module
                          int64_t execution_id, double now)
     : conn_(conn), module_(module), contact_id_(contact_id), execution_id_(execution_id), now_(now) {}
 
-void StepHistory::record(const vm::Effect& effect, std::string_view result) {
+// The outcome of the pending step at `index`, or "" for none (a `let`).
+std::string StepHistory::outcome_of(size_t index, const vm::Effect& effect, const Value& extra) const {
+  const uint32_t step = pending_[index];
+  const bool last = index + 1 == pending_.size();
+  if (module_.steps.at(step).kind == bytecode::StepKind::Condition) {
+    if (!last) return stdlib::to_json(branch_taken(module_, step, pending_[index + 1]));
+    // The last step entered: the execution ended in the arm, or the condition failed.
+    if (effect.as<vm::effect::Completed>()) return stdlib::to_json(branch_taken(module_, step, bytecode::Edge::kEnd));
+  }
+  if (!last || effect.step != step) return {};
+  return stdlib::to_json(with_fields(vm::to_value(effect), extra));
+}
+
+void StepHistory::record(const vm::Effect& effect, const Value& extra) {
   const auto* failed = effect.as<vm::effect::Failed>();
-  const std::optional<std::string> error = failed ? std::optional(failed->message) : std::nullopt;
   for (size_t i = 0; i < pending_.size(); ++i) {
     const bytecode::Step& step = module_.steps.at(pending_[i]);
     const bool produced = i + 1 == pending_.size() && effect.step == pending_[i];
     const bool open = produced && suspends(step.kind) && !effect.is_final();
+    const std::string outcome = outcome_of(i, effect, extra);
     conn_.exec(
         "INSERT INTO step_history (contact_id, execution_id, step, kind, label, started_at, finished_at, outcome, "
         "error) VALUES ($1, $2, $3, $4, $5, to_timestamp($6::float8), "
         "CASE WHEN $7 THEN NULL ELSE to_timestamp($6::float8) END, $8::jsonb, $9)",
         contact_id_, execution_id_, static_cast<int32_t>(pending_[i]), std::string(bytecode::step_kind_name(step.kind)),
-        step.label, now_, open, produced ? std::optional(outcome_json(effect, result)) : std::nullopt,
-        produced ? error : std::nullopt);
+        step.label, now_, open, outcome.empty() ? std::nullopt : std::optional(outcome),
+        produced && failed ? std::optional(failed->message) : std::nullopt);
+    ++metrics().steps_run;
+    spdlog::debug("execution {} step {} {} \"{}\"", execution_id_, pending_[i], bytecode::step_kind_name(step.kind),
+                  step.label);
   }
   pending_.clear();
 }
 
-void StepHistory::close_open() {
-  conn_.exec(
-      "UPDATE step_history SET finished_at = to_timestamp($3::float8) "
-      "WHERE contact_id = $1 AND execution_id = $2 AND finished_at IS NULL",
-      contact_id_, execution_id_, now_);
+void StepHistory::close_open(const Value& how) {
+  finish_open_steps(conn_, contact_id_, execution_id_, now_, stdlib::to_json(how));
+}
+
+Value resumed_outcome(vm::Awaiting awaited, double deadline, const vm::Resume& resume, double now,
+                      std::optional<int64_t> event_id) {
+  switch (awaited) {
+    case vm::Awaiting::Event:
+      if (resume.kind == vm::Resume::Kind::Event && vm::beats_deadline(now, deadline)) {
+        const Value* name = resume.value.find("name");
+        return object_of({{"result", Value::string("received")},
+                          {"event_id", event_id ? Value::number(static_cast<double>(*event_id)) : Value()},
+                          {"event", name ? *name : Value()}});
+      }
+      return object_of({{"result", Value::string("timeout")}});
+    case vm::Awaiting::Webhook: {
+      const Value* status = resume.value.find("status");
+      return object_of({{"result", Value::string("response")}, {"status", status ? *status : Value()}});
+    }
+    case vm::Awaiting::Delay: return object_of({{"result", Value::string("elapsed")}});
+    default: return Value();
+  }
+}
+
+void finish_open_steps(store::Connection& conn, int64_t contact_id, int64_t execution_id, double now,
+                       const std::string& outcome) {
+  conn.exec(
+      "UPDATE step_history SET finished_at = to_timestamp($3::float8), "
+      "outcome = CASE WHEN jsonb_typeof($4::jsonb) = 'object' THEN coalesce(outcome, '{}'::jsonb) || $4::jsonb "
+      "ELSE outcome END WHERE contact_id = $1 AND execution_id = $2 AND finished_at IS NULL",
+      contact_id, execution_id, now, outcome);
 }
 
 }  // namespace flow::runtime::engine

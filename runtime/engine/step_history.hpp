@@ -3,6 +3,9 @@
 // its observer; the rows are written after the interpreter returns, never from inside the
 // observer, because the VM turns any exception thrown while it runs into a Failed effect
 // and a database error must abort the transaction instead.
+//
+// Every row says how its step went (`outcome`, docs/runtime.md "Step history"): the effect a
+// step produced, the arm a condition took, and, once a suspension is over, how it ended.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,6 +14,8 @@
 #include "bytecode/module.hpp"
 #include "runtime/store/connection.hpp"
 #include "vm/effect.hpp"
+#include "vm/frame.hpp"
+#include "vm/interpreter.hpp"
 
 namespace flow::runtime::engine {
 
@@ -24,19 +29,35 @@ class StepHistory {
   bool has_pending() const { return !pending_.empty(); }
 
   // Writes a row per step entered since the last call. The row of the step that produced
-  // `effect` gets its outcome (`result` added when not empty: "queued", "suppressed");
-  // steps that suspend (delay, wait, webhook) stay open until close_open() finishes them.
-  void record(const vm::Effect& effect, std::string_view result = {});
+  // `effect` gets the effect as its outcome, with the fields of `extra` (an object, e.g.
+  // {result: "queued", message_id}) added; a condition's row gets the arm it took. Steps
+  // that suspend (delay, wait, webhook) stay open until close_open() finishes them.
+  void record(const vm::Effect& effect, const stdlib::Value& extra = stdlib::Value());
 
-  // Finishes the rows left open by a suspension, once the execution has moved past it.
-  void close_open();
+  // Finishes the rows left open by a suspension, once the execution has moved past it,
+  // adding the fields of `how` (resumed_outcome) to their outcome.
+  void close_open(const stdlib::Value& how);
 
  private:
+  std::string outcome_of(size_t index, const vm::Effect& effect, const stdlib::Value& extra) const;
+
   store::Connection& conn_;
   const bytecode::Module& module_;
   int64_t contact_id_, execution_id_;
   double now_;
   std::vector<uint32_t> pending_;
 };
+
+// How a suspension ended, for its row: a wait {result: "received", event_id, event} or
+// {result: "timeout"}, by the same rule the VM settles the race with; a webhook
+// {result: "response", status}; a delay {result: "elapsed"}. `deadline` is the frame's
+// wake_at before the resume; `now` the activation's clock (the event's time with one).
+stdlib::Value resumed_outcome(vm::Awaiting awaited, double deadline, const vm::Resume& resume, double now,
+                              std::optional<int64_t> event_id);
+
+// Finishes an execution's open rows at `now`, merging the JSON object `outcome` into their
+// outcome: the end of a suspension, or a cancellation ({"result": "cancelled"}).
+void finish_open_steps(store::Connection& conn, int64_t contact_id, int64_t execution_id, double now,
+                       const std::string& outcome);
 
 }  // namespace flow::runtime::engine

@@ -34,6 +34,8 @@ TrackResult track(store::Connection& conn, const TrackRequest& request, double n
     // The upsert holds the contact's row lock until commit, so two tracks of one contact
     // run the enrolment check below one after the other (each statement of READ COMMITTED
     // sees what the other committed) and re-entry "never" cannot enrol twice.
+    // Lock order: the contact first, then its executions (the wake-up below); a worker's
+    // claim takes the contact with the execution, never after it (docs/runtime.md).
     result.contact_id = upsert_contact(c, email, request.subscribed, data);
     result.event_id = c.exec(
                            "INSERT INTO events (contact_id, name, data, created_at) "
@@ -44,9 +46,9 @@ TrackResult track(store::Connection& conn, const TrackRequest& request, double n
     // A new execution has no frame yet; resume_event_id names its trigger, which the worker
     // starts it with. Re-entry off: never a second time; on: not while one is unfinished.
     result.started = ids(c.exec(
-        "INSERT INTO executions (contact_id, workflow_id, status, wake_at, resume_event_id, started_at) "
-        "SELECT $1, w.id, 'RUNNING', to_timestamp($3::float8), $4, to_timestamp($3::float8) FROM workflows w "
-        "WHERE w.enabled AND w.trigger = $2 AND NOT EXISTS (SELECT 1 FROM executions e WHERE e.contact_id = $1 "
+        "INSERT INTO executions (contact_id, workflow_id, module_hash, status, wake_at, resume_event_id, started_at) "
+        "SELECT $1, w.id, w.module_hash, 'RUNNING', to_timestamp($3::float8), $4, to_timestamp($3::float8) "
+        "FROM workflows w WHERE w.enabled AND w.trigger = $2 AND NOT EXISTS (SELECT 1 FROM executions e WHERE e.contact_id = $1 "
         "AND e.workflow_id = w.id AND (NOT w.reentry OR e.status IN ('RUNNING', 'WAITING'))) "
         "ORDER BY w.id RETURNING id",
         result.contact_id, request.event, now, result.event_id));

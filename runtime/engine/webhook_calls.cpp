@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/engine/due_rows.hpp"
+#include "runtime/engine/metrics.hpp"
 
 namespace flow::runtime::engine {
 
@@ -31,6 +32,7 @@ delivery::WebhookRequest request_of(const store::Row& row) {
 void finish(store::Connection& conn, const store::Row& row, const delivery::WebhookResult& result, int attempts,
             double now) {
   const bool answered = result.ok() || (result.status != 0 && !result.retryable);
+  ++(answered ? metrics().webhooks_done : metrics().webhooks_failed);
   const auto contact_id = row.get<int64_t>("contact_id");
   conn.exec(
       "UPDATE webhook_calls SET status = $3, attempts = $4, response_status = $5, response_body = $6, "
@@ -42,13 +44,16 @@ void finish(store::Connection& conn, const store::Row& row, const delivery::Webh
   conn.exec(
       "UPDATE executions SET wake_at = to_timestamp($3::float8) WHERE contact_id = $1 AND id = $2 AND status = 'WAITING'",
       contact_id, row.get<int64_t>("execution_id"), now);
+  conn.notify("flow_work");  // transactional: the execution workers hear it on COMMIT
 }
 
-void record(store::Connection& conn, const store::Row& row, const delivery::WebhookResult& result, double now) {
+void record(store::Connection& conn, const store::Row& row, const delivery::WebhookResult& result, double now,
+            const delivery::Backoff& backoff) {
   const int attempts = row.get<int32_t>("attempts") + 1;
   const auto retry = result.ok() ? std::nullopt
-                                 : retry_at(attempts, row.get<int32_t>("max_attempts"), result.retryable, now);
+                                 : retry_at(attempts, row.get<int32_t>("max_attempts"), result.retryable, now, backoff);
   if (!retry) return finish(conn, row, result, attempts, now);
+  ++metrics().webhooks_retried;
   conn.exec(
       "UPDATE webhook_calls SET attempts = $3, next_attempt_at = to_timestamp($4::float8), last_error = $5 "
       "WHERE contact_id = $1 AND id = $2",
@@ -58,12 +63,13 @@ void record(store::Connection& conn, const store::Row& row, const delivery::Webh
 
 }  // namespace
 
-size_t call_webhooks_due(store::Connection& conn, delivery::WebhookClient& client, double now, size_t limit) {
+size_t call_webhooks_due(store::Connection& conn, delivery::WebhookClient& client, double now, size_t limit,
+                         const delivery::Backoff& backoff) {
   return process_due(conn, "webhook_calls",
                      "id, contact_id, execution_id, idempotency_key, method, url, headers::text AS headers, body, "
                      "timeout_ms, max_attempts, attempts",
                      now, limit, [&](store::Connection& c, const store::Row& row) {
-                       record(c, row, client.call(request_of(row)), now);
+                       record(c, row, client.call(request_of(row)), now, backoff);
                      });
 }
 

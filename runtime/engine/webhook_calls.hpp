@@ -3,6 +3,7 @@
 // and hands each answer back to its execution.
 #include <cstddef>
 
+#include "runtime/delivery/retry.hpp"
 #include "runtime/delivery/webhook_client.hpp"
 #include "runtime/store/connection.hpp"
 
@@ -13,10 +14,11 @@ namespace flow::runtime::engine {
 // attempts left is scheduled again at now + retry_delay. Otherwise the call is over: DONE
 // when the receiver gave a final answer (2xx, or a status a retry won't change), FAILED when
 // it gave none or the attempts ran out; either way the response (status 0/NULL when none) is
-// stored and the execution's wake_at set to now, so run_due resumes it with
+// stored, the execution's wake_at set to now and flow_work NOTIFYed, so run_due resumes it with
 // `response.status`/`response.body` (activation reads the execution's latest call).
 // Returns how many rows were attempted. Like the mailer, at least once: a crash between the
 // call and the commit repeats the call with the same key.
-size_t call_webhooks_due(store::Connection& conn, delivery::WebhookClient& client, double now, size_t limit);
+size_t call_webhooks_due(store::Connection& conn, delivery::WebhookClient& client, double now, size_t limit,
+                         const delivery::Backoff& backoff = {});
 
 }  // namespace flow::runtime::engine

@@ -9,9 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "compiler/compiler.hpp"
+#include "runtime/engine/compile_source.hpp"
 #include "runtime/engine/deploy.hpp"
-#include "runtime/engine/error.hpp"
 
 namespace flow::flowd {
 
@@ -43,6 +42,10 @@ const char* change_name(runtime::engine::DeployedWorkflow::Change change) {
     case Change::Created: return "created";
     case Change::Updated: return "updated";
     case Change::Unchanged: return "unchanged";
+    case Change::Exists: return "exists";
+    case Change::NotFound: return "not found";
+    case Change::Locked: return "locked";
+    case Change::TriggerChanged: return "trigger changed";
   }
   return "?";
 }
@@ -55,29 +58,26 @@ bool deploy_flows(runtime::store::Connection& conn, const fs::path& dir) {
     spdlog::warn("no .flow files in {}: nothing to deploy", dir.string());
     return true;
   }
-  grammar::SourceSet sources;
-  std::vector<uint32_t> ids;
-  std::string source;  // what the API shows: the files one after the other
-  for (const fs::path& file : files) {
-    std::string text = read_text(file);
-    source += "// " + file.filename().string() + "\n" + text + "\n";
-    ids.push_back(sources.add(file.string(), std::move(text)));
+  std::vector<runtime::engine::SourceFile> sources;
+  for (const fs::path& file : files) sources.push_back({file.string(), read_text(file)});
+  const auto compiled = runtime::engine::compile_source(sources, /*read_template_files=*/true);
+  for (const auto& diagnostic : compiled.diagnostics.items()) {
+    std::cerr << grammar::render_text(compiled.sources, diagnostic);
   }
-  grammar::DiagnosticList diagnostics;
-  const auto module = compiler::compile(sources, ids, diagnostics);
-  for (const auto& diagnostic : diagnostics.items()) std::cerr << grammar::render_text(sources, diagnostic);
-  if (!module) {
-    spdlog::error("{} does not compile ({} errors): not starting", dir.string(), diagnostics.error_count());
+  if (!compiled.module) {
+    spdlog::error("{} does not compile ({} errors): not starting", dir.string(), compiled.diagnostics.error_count());
     return false;
   }
-  try {
-    for (const auto& workflow : runtime::engine::deploy(conn, source, *module)) {
-      spdlog::info("workflow {}: {}", workflow.name, change_name(workflow.change));
+  for (const auto& workflow : runtime::engine::deploy_each(conn, compiled)) {
+    if (workflow.deployed()) {
+      spdlog::info("workflow {}: {} (version {})", workflow.name, change_name(workflow.change), workflow.version);
+      continue;
     }
-  } catch (const runtime::engine::Refused& refused) {
-    spdlog::error("not deployed: {}", refused.what());
     // The engine's message names the workflow and the way out; add what flowd does meanwhile.
-    spdlog::error("the deployed versions keep running unchanged; restart flowd to deploy once that is done");
+    spdlog::error("workflow {} not deployed: {}", workflow.name, workflow.message);
+    spdlog::error("workflow {} keeps running its deployed version; restart flowd to deploy the change once that "
+                  "is done",
+                  workflow.name);
   }
   return true;
 }

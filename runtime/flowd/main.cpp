@@ -9,6 +9,7 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +19,7 @@
 #include "runtime/engine/engine.hpp"
 #include "runtime/flowd/deploy_flows.hpp"
 #include "runtime/flowd/worker.hpp"
+#include "runtime/flowd/worker_kinds.hpp"
 #include "runtime/http/server.hpp"
 #include "runtime/pgembed/server.hpp"
 #include "runtime/store/migrations.hpp"
@@ -32,8 +34,19 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./flowd-data";
   int workers = 1;
+  int mailers = 2;
+  int webhook_workers = 1;
+  std::string smtp_url;  // empty: .eml files under --data-dir
+  std::string smtp_user, smtp_password;
+  std::string smtp_starttls = "opportunistic";
+  double smtp_timeout = 30;
+  bool allow_private_webhooks = false;
+  double retry_delay = 30;
   std::string secret_key, public_key;
   size_t body_limit = 1024 * 1024;
+  std::string public_url;  // empty: http://<listen>
+  std::string unsubscribe_secret;  // empty: the stored one (generated once)
+  std::string log_level = "info";
 };
 
 // --listen and --body-limit as http::Options; throws CLI::ValidationError.
@@ -52,6 +65,46 @@ runtime::http::Options http_options_of(const ServeOptions& serve) {
   options.port = static_cast<uint16_t>(value);
   options.body_limit = serve.body_limit;
   return options;
+}
+
+// The --smtp-*, --allow-private-webhooks and --retry-delay flags; throws CLI::ValidationError.
+flow::flowd::DeliveryConfig delivery_config_of(const ServeOptions& serve) {
+  flow::flowd::DeliveryConfig config;
+  config.eml_dir = std::filesystem::absolute(serve.data_dir);
+  const auto milliseconds = [](double seconds) {
+    return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+  };
+  if (!serve.smtp_url.empty()) {
+    if (!serve.smtp_url.starts_with("smtp://") && !serve.smtp_url.starts_with("smtps://"))
+      throw CLI::ValidationError("--smtp-url", "expected smtp://HOST[:PORT] or smtps://HOST[:PORT]");
+    runtime::delivery::SmtpConfig smtp;
+    smtp.url = serve.smtp_url;
+    smtp.username = serve.smtp_user;
+    smtp.password = serve.smtp_password;
+    smtp.timeout = milliseconds(serve.smtp_timeout);
+    const std::string& mode = serve.smtp_starttls;
+    smtp.starttls = mode == "none"       ? runtime::delivery::StartTls::none
+                    : mode == "required" ? runtime::delivery::StartTls::required
+                                         : runtime::delivery::StartTls::opportunistic;
+    config.smtp = std::move(smtp);
+  }
+  config.webhook_addresses = {.allow_private = serve.allow_private_webhooks,
+                              .allow_loopback = serve.allow_private_webhooks};
+  config.backoff.base = milliseconds(serve.retry_delay);
+  return config;
+}
+
+// Where people reach this flowd from outside: the base of unsubscribe links.
+std::string public_url_of(const ServeOptions& options) {
+  std::string url = options.public_url.empty() ? "http://" + options.listen : options.public_url;
+  while (url.ends_with('/')) url.pop_back();
+  return url;
+}
+
+// engine::Options::unsubscribe_url: `<public url>/unsubscribe/<token>`.
+std::function<std::string(int64_t)> unsubscribe_links(const std::string& public_url,
+                                                      const runtime::api::UnsubscribeTokens& tokens) {
+  return [base = public_url + "/unsubscribe/", tokens](int64_t contact_id) { return base + tokens.token(contact_id); };
 }
 
 double now_seconds() {
@@ -83,6 +136,7 @@ runtime::api::Keys api_keys(runtime::store::Connection& conn, const ServeOptions
 
 int serve(const ServeOptions& options) {
   const runtime::http::Options http_options = http_options_of(options);  // before any slow start-up
+  const flow::flowd::DeliveryConfig delivery = delivery_config_of(options);
   const sigset_t signals = block_stop_signals();
   // Declared first so that it is destroyed (stopped) last, after everything using it.
   std::optional<runtime::pgembed::Server> local_db;
@@ -92,25 +146,38 @@ int serve(const ServeOptions& options) {
     local_db.emplace(std::filesystem::absolute(options.data_dir));
     conninfo = local_db->conninfo();
   }
-  runtime::engine::Engine engine({.clock = now_seconds});
-  std::optional<runtime::api::Services> services;
+  std::optional<runtime::api::Keys> keys;
+  std::optional<runtime::api::UnsubscribeTokens> unsubscribe_tokens;
   {
     runtime::store::Connection conn(conninfo);
     const int applied = runtime::store::migrate(conn);
     if (applied > 0) spdlog::info("applied {} migration(s)", applied);
     if (!flow::flowd::deploy_flows(conn, options.flows)) return 1;
-    services.emplace(engine, conninfo, api_keys(conn, options));
+    keys = api_keys(conn, options);
+    unsubscribe_tokens = runtime::api::UnsubscribeTokens::load(conn, options.unsubscribe_secret);
   }
-  runtime::http::Server http(http_options, runtime::api::make_api(*services));
+  const runtime::engine::Options engine_options{
+      .clock = now_seconds, .unsubscribe_url = unsubscribe_links(public_url_of(options), *unsubscribe_tokens)};
+  runtime::engine::Engine engine(engine_options);
+  runtime::api::Services services{engine, conninfo, *keys, *unsubscribe_tokens};
+  runtime::http::Server http(http_options, runtime::api::make_api(services));
   http.start();
   spdlog::info("listening on {}:{}", http_options.address, http.port());
   std::vector<std::unique_ptr<flow::flowd::Worker>> workers;
-  for (int i = 0; i < options.workers; ++i) workers.push_back(std::make_unique<flow::flowd::Worker>(conninfo, i));
+  const auto add_worker = [&](flow::flowd::WorkerJob job) {
+    workers.push_back(std::make_unique<flow::flowd::Worker>(conninfo, std::move(job)));
+  };
+  for (int i = 0; i < options.workers; ++i) add_worker(flow::flowd::execution_job(i, engine_options));
+  for (int i = 0; i < options.mailers; ++i) add_worker(flow::flowd::mail_job(i, delivery));
+  for (int i = 0; i < options.webhook_workers; ++i) add_worker(flow::flowd::webhook_job(i, delivery));
+  if (delivery.smtp) spdlog::info("mail: SMTP {}", delivery.smtp->url);
+  else spdlog::info("mail: no --smtp-url, writing .eml files under {}", (delivery.eml_dir / "mail").string());
 
   int signal = 0;
   sigwait(&signals, &signal);
   spdlog::info("received {}, stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
   http.stop();  // first: no new work comes in while the workers finish theirs
+  for (auto& worker : workers) worker->request_stop();  // all at once: each may be in a 1 s wait
   workers.clear();
   if (local_db) local_db->stop();
   spdlog::info("stopped");
@@ -132,12 +199,55 @@ int main(int argc, char** argv) {
   serve_command->add_option("--listen", options.listen, "HOST:PORT of the HTTP API")
       ->envname("FLOW_LISTEN")
       ->capture_default_str();
-  serve_command->add_option("--data-dir", options.data_dir, "where the local PostgreSQL lives")
+  serve_command->add_option("--data-dir", options.data_dir, "the local PostgreSQL, and mail/*.eml without --smtp-url")
       ->envname("FLOW_DATA_DIR")
       ->capture_default_str();
   serve_command->add_option("--workers", options.workers, "worker threads running due executions")
       ->envname("FLOW_WORKERS")
       ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  serve_command->add_option("--mailers", options.mailers, "worker threads delivering the outbox")
+      ->envname("FLOW_MAILERS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  serve_command->add_option("--webhook-workers", options.webhook_workers, "worker threads calling webhooks")
+      ->envname("FLOW_WEBHOOK_WORKERS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  serve_command
+      ->add_option("--smtp-url", options.smtp_url, "smtp://HOST[:PORT] or smtps://HOST[:PORT] (default: .eml files)")
+      ->envname("FLOW_SMTP_URL");
+  serve_command->add_option("--smtp-user", options.smtp_user, "SMTP AUTH user (default: no AUTH)")
+      ->envname("FLOW_SMTP_USER");
+  serve_command->add_option("--smtp-password", options.smtp_password, "SMTP AUTH password")
+      ->envname("FLOW_SMTP_PASSWORD");
+  serve_command
+      ->add_option("--smtp-starttls", options.smtp_starttls, "STARTTLS on smtp://: none, opportunistic, required")
+      ->envname("FLOW_SMTP_STARTTLS")
+      ->check(CLI::IsMember({"none", "opportunistic", "required"}))
+      ->capture_default_str();
+  serve_command->add_option("--smtp-timeout", options.smtp_timeout, "seconds per SMTP send, connecting included")
+      ->envname("FLOW_SMTP_TIMEOUT")
+      ->check(CLI::Range(0.1, 600.0))
+      ->capture_default_str();
+  serve_command->add_flag("--allow-private-webhooks", options.allow_private_webhooks,
+                          "let webhooks reach private and loopback addresses")
+      ->envname("FLOW_ALLOW_PRIVATE_WEBHOOKS");
+  serve_command->add_option("--retry-delay", options.retry_delay,
+                            "seconds before the first retry of mail or a webhook (doubling, at most 1 hour)")
+      ->envname("FLOW_RETRY_DELAY")
+      ->check(CLI::Range(0.01, 3600.0))
+      ->capture_default_str();
+  serve_command->add_option("--public-url", options.public_url,
+                            "URL people reach this flowd at, for unsubscribe links (default: http://<--listen>)")
+      ->envname("FLOW_PUBLIC_URL");
+  serve_command->add_option("--unsubscribe-secret", options.unsubscribe_secret,
+                            "HMAC secret of unsubscribe links, 16+ characters (default: generated once, stored)")
+      ->envname("FLOW_UNSUBSCRIBE_SECRET");
+  serve_command->add_option("--log-level", options.log_level, "trace, debug (a line per request and step), info, warn, "
+                            "error, critical or off")
+      ->envname("FLOW_LOG_LEVEL")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
       ->capture_default_str();
   serve_command->add_option("--secret-key", options.secret_key, "API secret key sk_… (default: generated once, stored)")
       ->envname("FLOW_SECRET_KEY");
@@ -148,6 +258,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(size_t{1024}, size_t{64} << 20))
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  spdlog::set_level(spdlog::level::from_str(options.log_level));
   try {
     return serve(options);
   } catch (const std::exception& error) {

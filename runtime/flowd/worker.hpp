@@ -1,27 +1,45 @@
 #pragma once
-// A worker: one thread with its own session that runs due executions. It LISTENs on
-// flow_work (NOTIFYed by /v1/track on commit) so new work starts at once, and wakes every
-// second anyway because timers (`delay`, `wait … within`) fall due without a notification.
+// A worker: one thread with its own session that drains one kind of due work (executions,
+// outbox rows, webhook calls; see worker_kinds.hpp). It LISTENs on the channel the work's
+// producers NOTIFY on commit, so new work starts at once, and wakes every second anyway
+// because some work falls due without a notification (timers, retries after a backoff).
+// All three kinds share this loop: drain while there is work, wait, and on an error start
+// over with a new session after a pause.
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <thread>
 
+#include "runtime/store/connection.hpp"
+
 namespace flow::flowd {
+
+struct WorkerJob {
+  std::string name;     // for the log: "mailer 1"
+  std::string channel;  // LISTENed to
+  // Does up to one batch of due work and returns how many units it did (0: nothing due).
+  // Called on the worker's thread only, so it may own state used by one thread at a time
+  // (an Engine's program cache, a libcurl handle and its open connection).
+  std::function<size_t(runtime::store::Connection&)> drain;
+};
 
 class Worker {
  public:
-  Worker(std::string conninfo, int index);
+  Worker(std::string conninfo, WorkerJob job);
   ~Worker();  // stop()
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
-  // Asks the loop to end and joins it; at most one wait (1 s) plus the running batch.
+  // Asks the loop to end without waiting: stop many workers at once, then join each.
+  void request_stop() { thread_.request_stop(); }
+  // Asks the loop to end and joins it; at most one wait (1 s) plus the running unit of work.
   void stop();
 
  private:
   void run(std::stop_token stop);
 
   std::string conninfo_;
-  int index_;
+  WorkerJob job_;
   std::jthread thread_;
 };
 

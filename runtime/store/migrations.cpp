@@ -62,8 +62,35 @@ CREATE TABLE webhook_calls (
 CREATE INDEX webhook_calls_due ON webhook_calls (next_attempt_at) WHERE status = 'PENDING';
 )sql";
 
+// Migration 2: modules stored once by hash; each execution names the module it started with
+// (an edit of its workflow does not change the code it runs); each workflow has a
+// fingerprint of its own code, templates and settings (an unchanged workflow in a changed
+// module is not redeployed, so not locked). docs/runtime.md, "Schema (migration 2)".
+constexpr std::string_view kModulesByHash = R"sql(
+CREATE TABLE modules (
+  hash bigint PRIMARY KEY, bytes bytea NOT NULL,
+  templates jsonb NOT NULL DEFAULT '[]',  -- the templates as written, for GET /v1/templates
+  created_at timestamptz NOT NULL DEFAULT now());
+INSERT INTO modules (hash, bytes)
+  SELECT DISTINCT ON (module_hash) module_hash, module FROM workflows ORDER BY module_hash;
+ALTER TABLE workflows DROP COLUMN module, ADD COLUMN fingerprint bigint,
+  ADD FOREIGN KEY (module_hash) REFERENCES modules (hash);
+ALTER TABLE executions ADD COLUMN module_hash bigint;
+UPDATE executions e SET module_hash = w.module_hash FROM workflows w WHERE w.id = e.workflow_id;
+CREATE INDEX executions_active_module ON executions (module_hash) WHERE status IN ('RUNNING', 'WAITING');
+)sql";
+
+// Migration 3: the unsubscribe URL of a marketing email, for its List-Unsubscribe and
+// List-Unsubscribe-Post headers (RFC 2369, RFC 8058); null for other mail.
+// docs/runtime.md, "Schema (migration 3)".
+constexpr std::string_view kListUnsubscribe = R"sql(
+ALTER TABLE outbox ADD COLUMN list_unsubscribe text;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "schema: settings, workflows, contacts, events, executions, history, outbox, webhooks", kSchema},
+    {2, "modules by hash, executions keep their module, workflow fingerprints", kModulesByHash},
+    {3, "outbox.list_unsubscribe for marketing email", kListUnsubscribe},
 };
 
 // pg_advisory_xact_lock key shared by every flowd on a database: "Flow" in ASCII.

@@ -1,0 +1,60 @@
+#include "runtime/flowd/worker_kinds.hpp"
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "runtime/delivery/eml_file_mailer.hpp"
+#include "runtime/delivery/webhook_client.hpp"
+#include "runtime/engine/outbox_delivery.hpp"
+#include "runtime/engine/webhook_calls.hpp"
+
+namespace flow::flowd {
+
+namespace {
+
+constexpr int kExecutionBatch = 100;
+// One row per drain: a send or a call may take up to its timeout, and the worker loop looks
+// for a stop request between drains, so shutdown waits for one of them, not for a batch.
+constexpr size_t kDeliveryBatch = 1;
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::unique_ptr<runtime::delivery::Mailer> make_mailer(const DeliveryConfig& config) {
+  const runtime::delivery::Clock clock = [] { return std::chrono::system_clock::now(); };
+  if (config.smtp) return std::make_unique<runtime::delivery::SmtpMailer>(*config.smtp, clock);
+  return std::make_unique<runtime::delivery::EmlFileMailer>(config.eml_dir, clock);
+}
+
+}  // namespace
+
+WorkerJob execution_job(int index, runtime::engine::Options options) {
+  // A shared_ptr because std::function must be copyable; only the worker's thread uses it.
+  auto engine = std::make_shared<runtime::engine::Engine>(std::move(options));
+  return {"execution worker " + std::to_string(index), "flow_work",
+          [engine](runtime::store::Connection& conn) {
+            return static_cast<size_t>(engine->run_due(conn, kExecutionBatch));
+          }};
+}
+
+WorkerJob mail_job(int index, const DeliveryConfig& config) {
+  std::shared_ptr<runtime::delivery::Mailer> mailer = make_mailer(config);
+  return {"mailer " + std::to_string(index), "flow_outbox",
+          [mailer, backoff = config.backoff](runtime::store::Connection& conn) {
+            return runtime::engine::deliver_due(conn, *mailer, now_seconds(), kDeliveryBatch, backoff);
+          }};
+}
+
+WorkerJob webhook_job(int index, const DeliveryConfig& config) {
+  runtime::delivery::WebhookOptions options;
+  options.address_policy = config.webhook_addresses;
+  auto client = std::make_shared<runtime::delivery::WebhookClient>(options);
+  return {"webhook worker " + std::to_string(index), "flow_webhooks",
+          [client, backoff = config.backoff](runtime::store::Connection& conn) {
+            return runtime::engine::call_webhooks_due(conn, *client, now_seconds(), kDeliveryBatch, backoff);
+          }};
+}
+
+}  // namespace flow::flowd

@@ -1,0 +1,43 @@
+// Two flowd processes on one database share the work of 2,000 executions (each sends two
+// emails with a delay between them): claims with FOR UPDATE SKIP LOCKED keep every step
+// from running twice and every email from being sent twice, and every execution finishes.
+#include <gtest/gtest.h>
+
+#include "support/mail_load.hpp"
+
+namespace flow::runtime::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr int kExecutions = 2000;
+
+class FlowdTwoProcess : public MailLoadTest {};
+
+TEST_F(FlowdTwoProcess, ShareOneDatabaseWithoutRunningAStepTwice) {
+  FlowdProcess a = flowd("a");  // the same database, flows and SMTP server
+  FlowdProcess b = flowd("b");
+  const auto args = flags();
+  ASSERT_TRUE(a.start_and_wait(args)) << a.log();
+  ASSERT_TRUE(b.start_and_wait(args)) << b.log();
+  ASSERT_EQ(track_many({a.port(), b.port()}, kExecutions), 0) << a.log() << b.log();
+
+  ASSERT_TRUE(eventually([&] { return load_done(db(), kExecutions); }, 300s)) << a.log() << b.log();
+  EXPECT_EQ(count(db(), "SELECT count(*) FROM executions"), kExecutions);
+  // The workflow has no loop, so each step is entered once per execution.
+  EXPECT_EQ(count(db(), "SELECT count(*) FROM (SELECT 1 FROM step_history GROUP BY execution_id, step "
+                        "HAVING count(*) > 1) AS twice"),
+            0);
+  EXPECT_EQ(count(db(), "SELECT count(DISTINCT (execution_id, step)) FROM step_history"), 3 * kExecutions)
+      << "send, delay, send of every execution";
+
+  const MailTally mail = tally_mail(db(), *smtp_);
+  EXPECT_TRUE(mail.missing.empty()) << mail.missing.size() << " never received, e.g. " << mail.missing.front();
+  EXPECT_EQ(mail.distinct, static_cast<size_t>(2 * kExecutions)) << "every email, and nothing else";
+  EXPECT_EQ(mail.duplicates, 0) << "without a crash every email is sent once";
+  EXPECT_EQ(a.terminate(), 0) << a.log();
+  EXPECT_EQ(b.terminate(), 0) << b.log();
+}
+
+}  // namespace
+}  // namespace flow::runtime::testing
