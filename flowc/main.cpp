@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "flowc/commands.hpp"
+#include "flowc/large_heap.hpp"
 
 namespace flow::flowc {
 int& exit_code() {
@@ -11,6 +12,7 @@ int& exit_code() {
 }  // namespace flow::flowc
 
 int main(int argc, char** argv) {
+  flow::flowc::use_large_pages_for_the_heap();
   CLI::App app{"flowc: the Flow workflow compiler"};
   app.require_subcommand(1);
   flow::flowc::add_check_command(app);
