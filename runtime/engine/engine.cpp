@@ -14,11 +14,15 @@ int Engine::run_due(store::Connection& conn, int limit) {
       // executions, and `update contact` writes the contact, so an activation taking the
       // contact only then would lock in the opposite order (docs/runtime.md, "Lock order").
       // SKIP LOCKED on both: a claim never waits; a contact busy in a track is left for later.
-      // Only a live execution is claimed: a cancelled one never runs again.
+      // Only a live execution is claimed: a cancelled one never runs again. The status test
+      // is written as NOT IN the ended ones on purpose: as `IN ('RUNNING', 'WAITING')` it
+      // matches the partial index executions_active_module, and the plan PostgreSQL caches
+      // for this prepared statement on a young database scanned every active execution and
+      // sorted them (2.5 ms a claim) instead of walking executions_due in order (0.04 ms).
       const auto rows = c.exec(
           "SELECT e.id, e.contact_id, e.workflow_id, e.frame, e.resume_event_id FROM executions e "
           "JOIN contacts c ON c.id = e.contact_id WHERE e.wake_at <= to_timestamp($1::float8) "
-          "AND e.status IN ('RUNNING', 'WAITING') ORDER BY e.wake_at LIMIT 1 "
+          "AND e.status NOT IN ('COMPLETED', 'EXITED', 'FAILED', 'CANCELLED') ORDER BY e.wake_at LIMIT 1 "
           "FOR NO KEY UPDATE OF c SKIP LOCKED FOR UPDATE OF e SKIP LOCKED",
           now);
       if (rows.empty()) return false;
