@@ -15,12 +15,18 @@ bool suspends(bytecode::StepKind kind) {
   return kind == bytecode::StepKind::Delay || kind == bytecode::StepKind::Wait || kind == bytecode::StepKind::Webhook;
 }
 
-// `base` (an object) with the fields of `extra` (an object, or null for none) set on it.
-Value with_fields(const Value& base, const Value& extra) {
-  if (!extra.is(stdlib::Kind::Object)) return base;
+// A send's rendered bodies stay in its outbox row (found by its message_id), so that a
+// history row stays small however large the email.
+bool kept_in_history(std::string_view field) { return field != "html" && field != "text"; }
+
+// The effect as an outcome: `effect` (an object) less the bodies, with the fields of `extra`
+// (an object, or null for none) set on it.
+Value outcome_value(const Value& effect, const Value& extra) {
   stdlib::ObjectBuilder out;
-  for (const auto& field : base.as_object()) out.set(field.first, field.second);
-  for (const auto& field : extra.as_object()) out.set(field.first, field.second);
+  for (const auto& field : effect.as_object())
+    if (kept_in_history(field.first.as_string())) out.set(field.first, field.second);
+  if (extra.is(stdlib::Kind::Object))
+    for (const auto& field : extra.as_object()) out.set(field.first, field.second);
   return out.build();
 }
 
@@ -59,7 +65,7 @@ std::string StepHistory::outcome_of(size_t index, const vm::Effect& effect, cons
     if (effect.as<vm::effect::Completed>()) return stdlib::to_json(branch_taken(module_, step, bytecode::Edge::kEnd));
   }
   if (!last || effect.step != step) return {};
-  return stdlib::to_json(with_fields(vm::to_value(effect), extra));
+  return stdlib::to_json(outcome_value(vm::to_value(effect), extra));
 }
 
 void StepHistory::record(const vm::Effect& effect, const Value& extra) {

@@ -86,6 +86,9 @@ TEST_F(EngineHistory, EveryStepKindRecordsItsOutcome) {
   EXPECT_EQ(steps[0]["kind"], "send");
   EXPECT_EQ(steps[0]["outcome"]["result"], "queued");
   EXPECT_EQ(steps[0]["outcome"]["message_id"], query("SELECT message_id FROM outbox"));
+  EXPECT_EQ(steps[0]["outcome"]["template"], "receipt");
+  EXPECT_FALSE(steps[0]["outcome"].contains("html")) << "the bodies stay in the outbox row";
+  EXPECT_FALSE(steps[0]["outcome"].contains("text"));
   EXPECT_EQ(steps[1]["outcome"]["result"], "suppressed");
   EXPECT_FALSE(steps[1]["outcome"].contains("message_id"));
 
