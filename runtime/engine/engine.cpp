@@ -1,5 +1,7 @@
 #include "runtime/engine/engine.hpp"
 
+#include <algorithm>
+
 #include "runtime/engine/activation.hpp"
 #include "runtime/store/transaction.hpp"
 
@@ -9,7 +11,8 @@ int Engine::run_due(store::Connection& conn, int limit) {
   int ran = 0;
   while (ran < limit) {
     const double now = options_.clock();
-    const bool claimed = store::with_transaction(conn, [&](store::Connection& c) {
+    const int batch = std::min(limit - ran, kClaimBatch);
+    const size_t claimed = store::with_transaction(conn, [&](store::Connection& c) {
       // The contact's row is locked with the execution's: /v1/track locks contact, then
       // executions, and `update contact` writes the contact, so an activation taking the
       // contact only then would lock in the opposite order (docs/runtime.md, "Lock order").
@@ -22,20 +25,22 @@ int Engine::run_due(store::Connection& conn, int limit) {
       const auto rows = c.exec(
           "SELECT e.id, e.contact_id, e.workflow_id, e.frame, e.resume_event_id FROM executions e "
           "JOIN contacts c ON c.id = e.contact_id WHERE e.wake_at <= to_timestamp($1::float8) "
-          "AND e.status NOT IN ('COMPLETED', 'EXITED', 'FAILED', 'CANCELLED') ORDER BY e.wake_at LIMIT 1 "
+          "AND e.status NOT IN ('COMPLETED', 'EXITED', 'FAILED', 'CANCELLED') ORDER BY e.wake_at LIMIT $2 "
           "FOR NO KEY UPDATE OF c SKIP LOCKED FOR UPDATE OF e SKIP LOCKED",
-          now);
-      if (rows.empty()) return false;
-      const auto row = rows.one();
-      const Claimed execution{row.get<int64_t>("id"), row.get<int64_t>("contact_id"), row.get<int64_t>("workflow_id"),
-                              row.get<std::optional<store::Bytes>>("frame"),
-                              row.get<std::optional<int64_t>>("resume_event_id")};
+          now, batch);
+      bool queued_mail = false;
+      for (const auto row : rows) {
+        const Claimed execution{row.get<int64_t>("id"), row.get<int64_t>("contact_id"),
+                                row.get<int64_t>("workflow_id"), row.get<std::optional<store::Bytes>>("frame"),
+                                row.get<std::optional<int64_t>>("resume_event_id")};
+        queued_mail |= activate(c, {programs_, now, options_.unsubscribe_url}, execution);
+      }
       // NOTIFY is transactional: the mailer hears it only if this commits.
-      if (activate(c, {programs_, now, options_.unsubscribe_url}, execution)) c.notify("flow_outbox");
-      return true;
+      if (queued_mail) c.notify("flow_outbox");
+      return rows.size();
     });
-    if (!claimed) break;
-    ++ran;
+    if (claimed == 0) break;
+    ran += static_cast<int>(claimed);
   }
   return ran;
 }

@@ -25,9 +25,12 @@ class Engine {
     return engine::track(conn, request, options_.clock());
   }
 
-  // Claims executions due by the clock, one transaction each (claimed with SKIP LOCKED, so
-  // workers never wait for each other), and activates them. Returns how many ran.
+  // Claims up to `limit` executions due by the clock, kClaimBatch to a transaction (claimed
+  // with SKIP LOCKED, so workers never wait for each other), and activates them. Returns
+  // how many ran. A batch shares its BEGIN, claim and COMMIT; it holds its contacts' locks
+  // until the last of its activations, which a concurrent track of one of them waits for.
   int run_due(store::Connection& conn, int limit);
+  static constexpr int kClaimBatch = 16;
 
   // The injected clock, for work done outside track/run_due (cancellation).
   double now() const { return options_.clock(); }
