@@ -50,6 +50,12 @@ std::string_view bearer_token(const http::Request& request) {
   return header->substr(kScheme.size());
 }
 
+// The path as logs show it. A route with a secret in its path (an unsubscribe `{token}`)
+// is logged by its pattern: a debug log must not hand out working links.
+std::string_view loggable_path(std::string_view pattern, const http::Request& request) {
+  return pattern.find("{token}") != std::string_view::npos ? pattern : std::string_view(request.target);
+}
+
 }  // namespace
 
 void Router::add(std::string method, std::string pattern, Access needs, RouteHandler handler) {
@@ -63,7 +69,7 @@ http::Response Router::operator()(const http::Request& request) const {
   http::Response response = route_request(request, route);
   const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
   engine::metrics().count_request(request.method, route, response.status);
-  spdlog::debug("{} {} {} {:.1f}ms", request.method, request.target, response.status, took.count());
+  spdlog::debug("{} {} {} {:.1f}ms", request.method, loggable_path(route, request), response.status, took.count());
   return response;
 }
 
@@ -94,7 +100,7 @@ http::Response Router::dispatch(const Route& route, const http::Request& request
   } catch (const engine::Refused& refused) {
     return http::json_error(422, "refused", refused.what());
   } catch (const store::Error& error) {
-    spdlog::error("{} {}: {}", request.method, request.target, error.what());
+    spdlog::error("{} {}: {}", request.method, loggable_path(route.pattern, request), error.what());
     if (error.connection_lost()) {
       Context::drop_session();  // the next request on this thread reconnects
       return http::json_error(503, "database_unavailable", "the database is unavailable, try again");

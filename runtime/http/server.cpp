@@ -29,7 +29,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
 
 class Session;
 
@@ -130,14 +129,12 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return;  // timeout, reset, or closed by stop(): no one to answer
 
     busy_ = true;
-    const auto started = Clock::now();
     auto message = parser_->release();
     const unsigned version = message.version();
     const bool keep_alive = message.keep_alive();
     const Request request = to_request(std::move(message), remote_);
+    // Logged by the handler (the API's router), which knows which paths hold secrets.
     Response response = call_handler(request);
-    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
-    spdlog::debug("http {} {} {} {}us", request.method, request.target, response.status, micros.count());
     write(to_beast(std::move(response), version, keep_alive && !state_->stopping));
   }
 

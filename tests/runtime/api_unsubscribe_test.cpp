@@ -63,7 +63,7 @@ class UnsubscribeTest : public FlowdApiTest {
 };
 
 TEST_F(UnsubscribeTest, TheLinkUnsubscribesAndMarketingStops) {
-  ASSERT_TRUE(start_flowd(kFlow, {"--public-url", std::string(kPublicUrl) + "/"}));
+  ASSERT_TRUE(start_flowd(kFlow, {"--public-url", std::string(kPublicUrl) + "/", "--log-level", "debug"}));
   const int64_t contact = track("news");
   track("buy");
   ASSERT_TRUE(eventually([&] { return completed(contact) == 2; }, 15s)) << server().log();
@@ -90,6 +90,8 @@ TEST_F(UnsubscribeTest, TheLinkUnsubscribesAndMarketingStops) {
   EXPECT_FALSE(subscribed(contact));
   EXPECT_EQ(db().exec("SELECT 1 FROM events WHERE contact_id = $1 AND name = 'contact.unsubscribed'", contact).size(), 1u);
   EXPECT_EQ(visit("POST", path, "").status, 200) << "twice is harmless";
+  EXPECT_NE(server().log().find("POST /unsubscribe/{token} 200"), std::string::npos) << server().log();
+  EXPECT_EQ(server().log().find(path), std::string::npos) << "the debug log must not show working links:\n" << server().log();
   EXPECT_EQ(db().exec("SELECT 1 FROM events WHERE contact_id = $1 AND name = 'contact.unsubscribed'", contact).size(), 1u);
 
   // Marketing is suppressed now; transactional mail still goes.

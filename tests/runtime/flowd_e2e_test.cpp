@@ -7,7 +7,7 @@
 #include <regex>
 
 #include "database.hpp"
-#include "support/flowd_process.hpp"
+#include "support/flowd_api_test.hpp"
 #include "support/temp_dir.hpp"
 
 namespace flow::runtime::testing {
@@ -36,15 +36,6 @@ class FlowdTest : public DatabaseTest {
 
   TempDir dir_;
 };
-
-void expect_json_error(const HttpResponse& response, long status) {
-  EXPECT_EQ(response.status, status) << response.body;
-  const json body = json::parse(response.body, nullptr, false);
-  ASSERT_TRUE(body.is_object()) << response.body;
-  EXPECT_EQ(body["success"], false);
-  EXPECT_TRUE(body["error"]["code"].is_string()) << response.body;
-  EXPECT_TRUE(body["error"]["message"].is_string()) << response.body;
-}
 
 TEST_F(FlowdTest, TracksAnEventRunsTheWorkflowAndStopsCleanly) {
   FlowdProcess server = flowd();
