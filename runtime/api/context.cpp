@@ -1,9 +1,9 @@
 #include "runtime/api/context.hpp"
 
-#include <charconv>
 #include <memory>
 
 #include "runtime/api/api_error.hpp"
+#include "runtime/api/numbers.hpp"
 
 namespace flow::runtime::api {
 
@@ -47,12 +47,19 @@ const std::string& Context::param(std::string_view name) const {
 
 int64_t Context::id_param(std::string_view name) const {
   const std::string& text = param(name);
-  int64_t id = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || id <= 0) {
-    throw not_found("no " + std::string(name) + " \"" + text + "\"");
+  const auto id = parse_int64(text);
+  if (!id || *id <= 0) throw not_found("no " + std::string(name) + " \"" + text + "\"");
+  return *id;
+}
+
+int64_t Context::query_number(std::string_view name, int64_t fallback, int64_t max) const {
+  const auto text = query(name);
+  if (!text) return fallback;
+  const auto value = parse_int64(*text);
+  if (!value || *value < 1 || *value > max) {
+    throw invalid_request("`" + std::string(name) + "` must be a whole number from 1 to " + std::to_string(max));
   }
-  return id;
+  return *value;
 }
 
 std::optional<std::string> Context::query(std::string_view name) const {

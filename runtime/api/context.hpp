@@ -42,6 +42,9 @@ class Context {
   int64_t id_param(std::string_view name) const;
   // A query parameter, percent-decoded; nullopt when absent.
   std::optional<std::string> query(std::string_view name) const;
+  // A query parameter that must be a whole number from 1 to `max`; `fallback` when absent,
+  // 422 otherwise.
+  int64_t query_number(std::string_view name, int64_t fallback, int64_t max) const;
   // The body parsed as JSON; 400 when it is not JSON.
   nlohmann::json json_body() const;
 

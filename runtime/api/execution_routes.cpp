@@ -1,6 +1,5 @@
 // Executions of a workflow (docs/runtime.md, "Executions"): list by status and page, one
 // with its step history, cancel one, cancel all. The SQL is in engine/executions.hpp.
-#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,18 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-// A whole number from 1 to `max` from the query, or `fallback` when absent; 422 otherwise.
-int64_t query_number(const Context& context, std::string_view name, int64_t fallback, int64_t max) {
-  const auto text = context.query(name);
-  if (!text) return fallback;
-  int64_t value = 0;
-  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (text->empty() || error != std::errc() || end != text->data() + text->size() || value < 1 || value > max) {
-    throw invalid_request("`" + std::string(name) + "` must be a whole number from 1 to " + std::to_string(max));
-  }
-  return value;
-}
-
 [[noreturn]] void no_workflow(int64_t id) { throw not_found("no workflow " + std::to_string(id)); }
 
 http::Response list_executions(Context& context) {
@@ -38,8 +25,8 @@ http::Response list_executions(Context& context) {
     }
     query.status = *status;
   }
-  query.page = query_number(context, "page", 1, INT32_MAX);
-  query.per_page = query_number(context, "per_page", engine::kDefaultPerPage, engine::kMaxPerPage);
+  query.page = context.query_number("page", 1, INT32_MAX);
+  query.per_page = context.query_number("per_page", engine::kDefaultPerPage, engine::kMaxPerPage);
   auto page = engine::list_executions(context.db(), workflow_id, query);
   if (!page) no_workflow(workflow_id);
   (*page)["success"] = true;

@@ -6,10 +6,10 @@
 #include <openssl/rand.h>
 
 #include <array>
-#include <charconv>
 #include <stdexcept>
 
 #include "runtime/api/base64url.hpp"
+#include "runtime/api/numbers.hpp"
 
 namespace flow::runtime::api {
 
@@ -60,9 +60,9 @@ std::string UnsubscribeTokens::token(int64_t contact_id) const {
 std::optional<int64_t> UnsubscribeTokens::contact_of(std::string_view token) const {
   const size_t dot = token.find('.');
   if (dot == std::string_view::npos) return std::nullopt;
-  int64_t id = 0;
-  const auto [end, error] = std::from_chars(token.data(), token.data() + dot, id);
-  if (error != std::errc() || end != token.data() + dot || id <= 0) return std::nullopt;
+  const auto parsed = parse_int64(token.substr(0, dot));
+  if (!parsed || *parsed <= 0) return std::nullopt;
+  const int64_t id = *parsed;
   const std::string expected = mac(id);
   const std::string_view given = token.substr(dot + 1);
   // Constant time, so the MAC cannot be found a byte at a time from response times.
