@@ -7,7 +7,7 @@
 #include <string>
 
 #include "support/compile_flow.hpp"
-#include "database.hpp"
+#include "support/engine_fixture.hpp"
 #include "runtime/delivery/smtp_mailer.hpp"
 #include "runtime/engine/deploy.hpp"
 #include "runtime/engine/engine.hpp"
@@ -22,17 +22,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr double kStart = 1'700'000'000;
 constexpr double kHour = 3'600;
 
-class EngineDelivery : public DatabaseTest {
+class EngineDelivery : public EngineFixture {
  protected:
-  void SetUp() override {
-    DatabaseTest::SetUp();
-    if (IsSkipped()) return;
-    store::migrate(db());
-  }
-
   void deploy(const std::string& text) { engine::deploy(db(), text, compile_flow(text)); }
 
   int64_t start(const std::string& event) {
@@ -42,8 +35,6 @@ class EngineDelivery : public DatabaseTest {
 
   std::string query(const std::string& sql) { return db().exec(sql).one().get<std::string>(0); }
 
-  double now_ = kStart;
-  engine::Engine engine_{engine::Options{[this] { return now_; }}};
   TempDir dir_;
 };
 

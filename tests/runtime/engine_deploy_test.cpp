@@ -2,7 +2,7 @@
 // executions that keep the module they started with.
 #include <gtest/gtest.h>
 
-#include "database.hpp"
+#include "support/engine_fixture.hpp"
 #include "runtime/engine/compile_source.hpp"
 #include "runtime/engine/deploy.hpp"
 #include "runtime/engine/engine.hpp"
@@ -60,14 +60,8 @@ TEST(WorkflowFingerprint, IsItsOwnCodeTemplatesAndSettingsOnly) {
   EXPECT_NE(fingerprint(base, "waiter"), fingerprint(renamed, "waiter"));
 }
 
-class EngineDeployTest : public DatabaseTest {
+class EngineDeployTest : public EngineFixture {
  protected:
-  void SetUp() override {
-    DatabaseTest::SetUp();
-    if (IsSkipped()) return;
-    store::migrate(db());
-  }
-
   std::map<std::string, DeployedWorkflow> deploy(const std::string& text) {
     std::map<std::string, DeployedWorkflow> out;
     for (auto& workflow : engine::deploy_each(db(), compiled(text))) out[workflow.name] = workflow;
@@ -83,8 +77,6 @@ class EngineDeployTest : public DatabaseTest {
     return db().exec("SELECT status FROM executions WHERE id = $1", execution).one().get<std::string>(0);
   }
 
-  double now_ = 1'700'000'000;
-  engine::Engine engine_{engine::Options{[this] { return now_; }}};
 };
 
 TEST_F(EngineDeployTest, ALockedChangedWorkflowIsRefusedWhileItsSiblingsDeploy) {

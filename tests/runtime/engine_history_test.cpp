@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "database.hpp"
+#include "support/engine_fixture.hpp"
 #include "runtime/delivery/webhook_client.hpp"
 #include "runtime/engine/deploy.hpp"
 #include "runtime/engine/engine.hpp"
@@ -26,7 +26,6 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-constexpr double kStart = 1'700'000'000;  // 2023-11-14T22:13:20Z
 constexpr double kDay = 86'400;
 
 const std::string kTemplates = R"(
@@ -34,14 +33,8 @@ template news { type marketing subject "News" from "a@acme.test" html "<p>n</p>"
 template receipt { type transactional subject "Receipt" from "a@acme.test" html "<p>thanks</p>" }
 )";
 
-class EngineHistory : public DatabaseTest {
+class EngineHistory : public EngineFixture {
  protected:
-  void SetUp() override {
-    DatabaseTest::SetUp();
-    if (IsSkipped()) return;
-    store::migrate(db());
-  }
-
   void deploy(const std::string& text) { engine::deploy(db(), text, compile_flow(kTemplates + text)); }
 
   std::vector<int64_t> track(const std::string& event, std::optional<bool> subscribed = std::nullopt,
@@ -61,8 +54,6 @@ class EngineHistory : public DatabaseTest {
   json history(int64_t id) { return execution(id)["history"]; }
   std::string query(const std::string& sql) { return db().exec(sql).one().get<std::string>(0); }
 
-  double now_ = kStart;
-  engine::Engine engine_{engine::Options{[this] { return now_; }}};
 };
 
 TEST_F(EngineHistory, EveryStepKindRecordsItsOutcome) {

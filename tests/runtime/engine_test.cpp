@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "support/compile_flow.hpp"
-#include "database.hpp"
+#include "support/engine_fixture.hpp"
 #include "runtime/engine/deploy.hpp"
 #include "runtime/engine/engine.hpp"
 #include "runtime/engine/error.hpp"
@@ -20,7 +20,6 @@ namespace {
 using engine::Engine;
 using engine::TrackRequest;
 
-constexpr double kStart = 1'700'000'000;  // 2023-11-14T22:13:20Z
 constexpr double kDay = 86'400;
 
 const std::string kTemplates = R"(
@@ -28,14 +27,8 @@ template news { type marketing subject "News for {{ firstName ?? "you" }}" from 
 template receipt { type transactional subject "Receipt" from "a@acme.test" html "<p>thanks</p>" }
 )";
 
-class EngineTest : public DatabaseTest {
+class EngineTest : public EngineFixture {
  protected:
-  void SetUp() override {
-    DatabaseTest::SetUp();
-    if (IsSkipped()) return;
-    store::migrate(db());
-  }
-
   void deploy(const std::string& text) { engine::deploy(db(), text, compile_flow(kTemplates + text)); }
 
   engine::TrackResult track(const std::string& event, const std::string& email = "ada@example.com",
@@ -58,8 +51,6 @@ class EngineTest : public DatabaseTest {
 
   int64_t count(const std::string& sql) { return db().exec(sql).one().get<int64_t>(0); }
 
-  double now_ = kStart;
-  Engine engine_{engine::Options{[this] { return now_; }}};
 };
 
 TEST_F(EngineTest, TrackStartsAnExecutionAndSendQueuesMail) {
