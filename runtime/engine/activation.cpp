@@ -124,20 +124,15 @@ vm::Effect failure(std::string message) {
 }  // namespace
 
 bool activate(store::Connection& conn, const ActivationContext& context, const Claimed& execution) {
-  // The module the execution started with (set at enrolment), not the workflow's latest.
-  const auto flow = conn.exec(
-      "SELECT w.name, COALESCE(e.module_hash, w.module_hash) AS module_hash FROM executions e "
-      "JOIN workflows w ON w.id = e.workflow_id WHERE e.contact_id = $1 AND e.id = $2",
-      execution.contact_id, execution.id);
-  if (flow.empty()) {
+  if (!execution.workflow_name || !execution.module_hash) {
     // Enrolled by a /v1/track that raced the workflow's deletion: nothing to run it with.
     save(conn, execution, failure("its workflow was deleted"), vm::Frame(), context.now);
     return false;
   }
-  const auto name = flow.one().get<std::string>("name");
+  const std::string& name = *execution.workflow_name;
   std::shared_ptr<const vm::Program> program;
   try {
-    program = context.programs.get(conn, static_cast<uint64_t>(flow.one().get<int64_t>("module_hash")));
+    program = context.programs.get(conn, static_cast<uint64_t>(*execution.module_hash));
   } catch (const Refused& error) {
     // Retrying cannot cure a module that does not load: fail the execution rather than
     // leave it due for every worker forever.

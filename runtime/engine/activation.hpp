@@ -12,11 +12,15 @@
 
 namespace flow::runtime::engine {
 
-// The executions row as claimed.
+// The executions row as claimed, with what the claim read of its workflow.
 struct Claimed {
   int64_t id = 0, contact_id = 0, workflow_id = 0;
   std::optional<store::Bytes> frame;  // none: not started yet
   std::optional<int64_t> resume_event_id;
+  // The workflow's name and the module the execution started with (set at enrolment, not
+  // the workflow's latest); none when the workflow row is gone.
+  std::optional<std::string> workflow_name;
+  std::optional<int64_t> module_hash;
 };
 
 struct ActivationContext {
