@@ -168,9 +168,9 @@ def free_port():
 
 
 class Flowd:
-    def __init__(self, binary, flows, database, workers, work_dir):
+    def __init__(self, binary, flows, database, workers, work_dir, data_root):
         self.binary, self.flows, self.database, self.workers = binary, flows, database, workers
-        self.data_dir = os.path.join(work_dir, "data-" + database)
+        self.data_dir = os.path.join(data_root, "data-" + database)
         self.log_path = os.path.join(work_dir, "flowd-%s.log" % database)
         self.process = None
         self.port = None
@@ -294,7 +294,7 @@ def print_top_statements(database, count):
 
 def phase_track(args, flows, work_dir, ceiling, figures):
     database = create_database("flowd_bench_track")
-    flowd = Flowd(args.flowd, flows, database, args.workers, work_dir)
+    flowd = Flowd(args.flowd, flows, database, args.workers, work_dir, args.data_dir_root)
     flowd.start()
     statements = pg_stat_statements_reset(database)
     unfinished = "SELECT count(*) FROM executions WHERE status <> 'COMPLETED'"
@@ -392,7 +392,7 @@ def phase_timers(args, work_dir, ceiling, figures):
         timer_delay = args.timer_delay or int(30 + 1.5 * args.timers / rate_guess)
     flows = write_flows(work_dir, "timers", FLOW_TIMER.format(timer_delay=timer_delay))
     database = create_database("flowd_bench_timers")
-    flowd = Flowd(args.flowd, flows, database, args.workers, work_dir)
+    flowd = Flowd(args.flowd, flows, database, args.workers, work_dir, args.data_dir_root)
     flowd.start()
     count_waiting = "SELECT count(*) FROM executions WHERE status = 'WAITING'"
     log("(e) flowd memory: %d, then %d executions waiting in `delay %ds`, enrolled %s (%s)"
@@ -522,6 +522,10 @@ def main():
     parser.add_argument("--drain-timeout", type=float, default=600, help="seconds to wait for executions to finish")
     parser.add_argument("--only", choices=["track", "timers"], help="run the ceiling and one phase")
     parser.add_argument("--perf", action="store_true", help="perf record flowd and PostgreSQL during (a); report in the work dir")
+    parser.add_argument("--data-root", default="/dev/shm" if os.path.isdir("/dev/shm") else None,
+                        help="where flowd's data directories (its .eml files) go; default /dev/shm, a tmpfs, so that "
+                             "the file system's inode work for tens of thousands of small files is not what is "
+                             "measured; --data-root /tmp puts them on disk")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (flowd logs)")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 3 s phases, 5,000 timers (explicit flags win)")
     args = parser.parse_args()
@@ -545,6 +549,8 @@ def main():
     log("flowd benchmark: %s, --workers %d, %s" % (os.path.basename(args.build), args.workers, load_average()))
     log("PostgreSQL: " + settings_line())
     work_dir = tempfile.mkdtemp(prefix="flowd-bench-")
+    args.data_dir_root = tempfile.mkdtemp(prefix="flowd-bench-data-", dir=args.data_root)
+    log("flowd's data directories (mail as .eml files): " + args.data_dir_root)
     flows = write_flows(work_dir, "track", FLOW.format())
     figures = {}
     try:
@@ -559,9 +565,10 @@ def main():
         log("FIGURES " + json.dumps(figures))
     finally:
         if args.keep:
-            log("work directory kept: " + work_dir)
+            log("work directory kept: %s (data: %s)" % (work_dir, args.data_dir_root))
         else:
             shutil.rmtree(work_dir, ignore_errors=True)
+            shutil.rmtree(args.data_dir_root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -18,14 +18,8 @@ Value parse_or_string(const std::string& text) {
   return Value::string(text);
 }
 
-Value load_event(store::Connection& conn, int64_t contact_id, int64_t event_id) {
-  const auto row = conn.exec(
-                           "SELECT name, data::text AS data, extract(epoch FROM created_at)::float8 AS at FROM events "
-                           "WHERE contact_id = $1 AND id = $2",
-                           contact_id, event_id)
-                       .one();
-  return vm::make_event(row.get<std::string>("name"), parse_or_string(row.get<std::string>("data")),
-                        row.get<double>("at"));
+Value event_value(const ClaimedEvent& event) {
+  return vm::make_event(event.name, parse_or_string(event.data_json), event.at);
 }
 
 // call_webhooks_due (webhook_calls.hpp) fills the call's response and wakes the execution.
@@ -41,16 +35,6 @@ Value webhook_response(store::Connection& conn, const Claimed& execution) {
                            body ? parse_or_string(*body) : Value());
 }
 
-// Per execution, so stable when a retried transaction runs the activation again: the
-// count only includes committed rows of earlier activations.
-int64_t next_seq(store::Connection& conn, std::string_view table, const Claimed& execution) {
-  return conn.exec("SELECT count(*) + 1 AS n FROM " + std::string(table) +
-                       " WHERE contact_id = $1 AND execution_id = $2",
-                   execution.contact_id, execution.id)
-      .one()
-      .get<int64_t>("n");
-}
-
 std::string key_of(const Claimed& execution, uint32_t step, int64_t seq) {
   return std::to_string(execution.id) + "." + std::to_string(step) + "." + std::to_string(seq);
 }
@@ -60,11 +44,11 @@ std::string key_of(const Claimed& execution, uint32_t step, int64_t seq) {
 // Returns the mail's Message-ID, for its step's history.
 // Marketing mail also carries `unsubscribe_url` as its List-Unsubscribe header.
 std::string queue_mail(store::Connection& conn, const Claimed& execution, const vm::Effect& effect,
-                       const vm::effect::Send& send, double now, const std::string& unsubscribe_url) {
+                       const vm::effect::Send& send, int64_t seq, double now, const std::string& unsubscribe_url) {
   const auto optional = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional(s); };
-  const std::string message_id = key_of(execution, effect.step, next_seq(conn, "outbox", execution)) + "@flowd";
+  const std::string message_id = key_of(execution, effect.step, seq) + "@flowd";
   const bool marketing = send.type == bytecode::TemplateType::Marketing;
-  conn.exec(
+  conn.defer(
       "INSERT INTO outbox (contact_id, execution_id, message_id, to_address, from_address, reply_to, subject, html, "
       "text_body, template, next_attempt_at, list_unsubscribe) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11::float8), $12)",
@@ -74,15 +58,15 @@ std::string queue_mail(store::Connection& conn, const Claimed& execution, const 
 }
 
 void queue_webhook(store::Connection& conn, const Claimed& execution, const vm::Effect& effect,
-                   const vm::effect::Webhook& hook, double now) {
-  conn.exec(
+                   const vm::effect::Webhook& hook, int64_t seq, double now) {
+  conn.defer(
       "INSERT INTO webhook_calls (contact_id, execution_id, idempotency_key, method, url, headers, body, timeout_ms, "
       "max_attempts, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, to_timestamp($10::float8))",
-      execution.contact_id, execution.id, key_of(execution, effect.step, next_seq(conn, "webhook_calls", execution)),
+      execution.contact_id, execution.id, key_of(execution, effect.step, seq),
       hook.method, hook.url, hook.headers.is(stdlib::Kind::Object) ? stdlib::to_json(hook.headers) : "{}",
       hook.body.is(stdlib::Kind::Null) ? std::nullopt : std::optional(stdlib::to_json(hook.body)),
       static_cast<int32_t>(hook.timeout * 1000), static_cast<int32_t>(hook.retries + 1), now);
-  conn.notify("flow_webhooks");  // transactional: the webhook workers hear it on COMMIT
+  conn.notify_on_commit("flow_webhooks");  // transactional: the webhook workers hear it on COMMIT
 }
 
 // Stores where the execution stopped: suspended (WAITING with its frame) or ended.
@@ -106,7 +90,7 @@ void save(store::Connection& conn, const Claimed& execution, const vm::Effect& e
     const auto serialized = vm::serialize(frame);
     bytes = store::Bytes{std::string(serialized.begin(), serialized.end())};
   }
-  conn.exec(
+  conn.defer(
       "UPDATE executions SET status = $3, frame = $4, wake_at = to_timestamp($5::float8), waiting_event = $6, "
       "resume_event_id = NULL, current_step = $7, exit_reason = $8, error = $9, updated_at = to_timestamp($10::float8), "
       "ended_at = CASE WHEN $11 THEN to_timestamp($10::float8) END WHERE contact_id = $1 AND id = $2",
@@ -123,7 +107,8 @@ vm::Effect failure(std::string message) {
 
 }  // namespace
 
-bool activate(store::Connection& conn, const ActivationContext& context, const Claimed& execution) {
+bool activate(store::Connection& conn, const ActivationContext& context, const Claimed& execution,
+              stdlib::Value& contact) {
   if (!execution.workflow_name || !execution.module_hash) {
     // Enrolled by a /v1/track that raced the workflow's deletion: nothing to run it with.
     save(conn, execution, failure("its workflow was deleted"), vm::Frame(), context.now);
@@ -158,13 +143,13 @@ bool activate(store::Connection& conn, const ActivationContext& context, const C
 
   // The trigger of a new execution, or the event that won a wait.
   Value event;
-  if (execution.resume_event_id) event = load_event(conn, execution.contact_id, *execution.resume_event_id);
-  const bool has_event = execution.resume_event_id.has_value();
+  if (execution.event) event = event_value(*execution.event);
+  const bool has_event = execution.event.has_value();
   // With an event, the activation runs as of the event's arrival, not as of when a worker got
   // to it: the VM settles a wait by Inputs::now, and an event accepted before the deadline
   // has won the race however late it is processed.
   const double now = has_event ? event.find("at")->as_number() : context.now;
-  vm::Inputs inputs{load_contact(conn, execution.contact_id), reserved.build(), now};
+  vm::Inputs inputs{contact, reserved.build(), now};
   vm::Frame frame;
   vm::Effect effect;
   if (!execution.frame) {
@@ -196,13 +181,14 @@ bool activate(store::Connection& conn, const ActivationContext& context, const C
   }
 
   bool mailed = false;
+  int64_t mails = execution.mails_before, webhooks = execution.webhooks_before;
   for (;;) {
     if (const auto* send = effect.as<vm::effect::Send>()) {
       // A marketing email to an unsubscribed contact is recorded, never delivered or failed.
       stdlib::ObjectBuilder sent;
       sent.set("result", Value::string(send->suppressed ? "suppressed" : "queued"));
       if (!send->suppressed) {
-        sent.set("message_id", Value::string(queue_mail(conn, execution, effect, *send, context.now, unsubscribe_url)));
+        sent.set("message_id", Value::string(queue_mail(conn, execution, effect, *send, ++mails, context.now, unsubscribe_url)));
       }
       mailed = mailed || !send->suppressed;
       history.record(effect, sent.build());
@@ -210,9 +196,10 @@ bool activate(store::Connection& conn, const ActivationContext& context, const C
       merge_contact_data(conn, execution.contact_id, stdlib::to_json(update->fields));
       // The same rule as the SQL merge, so the next step sees what the database now holds.
       inputs.contact = vm::apply_update(inputs.contact, update->fields);
+      contact = inputs.contact;
       history.record(effect);
     } else {
-      if (const auto* hook = effect.as<vm::effect::Webhook>()) queue_webhook(conn, execution, effect, *hook, context.now);
+      if (const auto* hook = effect.as<vm::effect::Webhook>()) queue_webhook(conn, execution, effect, *hook, ++webhooks, context.now);
       history.record(effect);
       save(conn, execution, effect, frame, context.now);
       return mailed;

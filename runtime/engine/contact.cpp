@@ -42,9 +42,9 @@ std::string normalise_email(std::string_view email) {
   return out;
 }
 
-int64_t upsert_contact(store::Connection& conn, const std::string& email, std::optional<bool> subscribed,
-                       const std::string& data_json) {
-  return conn.exec(upsert_sql("id"), email, subscribed, data_json).one().get<int64_t>("id");
+store::Connection::Deferred upsert_contact(store::Connection& conn, const std::string& email,
+                                           std::optional<bool> subscribed, const std::string& data_json) {
+  return conn.defer(upsert_sql("id"), email, subscribed, data_json);
 }
 
 UpsertedContact upsert_contact_recording(store::Connection& conn, const std::string& email,
@@ -81,17 +81,16 @@ bool delete_contact(store::Connection& conn, int64_t contact_id) {
 }
 
 void merge_contact_data(store::Connection& conn, int64_t contact_id, const std::string& fields_json) {
-  conn.exec("UPDATE contacts SET data = " + merged("data", "$2::jsonb") + ", updated_at = now() WHERE id = $1",
-            contact_id, fields_json);
+  conn.defer("UPDATE contacts SET data = " + merged("data", "$2::jsonb") + ", updated_at = now() WHERE id = $1",
+             contact_id, fields_json);
 }
 
-stdlib::Value load_contact(store::Connection& conn, int64_t contact_id) {
-  const auto row = conn.exec("SELECT email, subscribed, data::text AS data FROM contacts WHERE id = $1", contact_id).one();
-  auto data = stdlib::parse_json(row.get<std::string>("data"));
+stdlib::Value contact_value(const std::string& email, bool subscribed, const std::string& data_json) {
+  auto data = stdlib::parse_json(data_json);
   if (auto* error = std::get_if<stdlib::JsonError>(&data)) throw Refused("contact data: " + error->message);
   stdlib::ObjectBuilder contact;
-  contact.set("email", stdlib::Value::string(row.get<std::string>("email")));
-  contact.set("subscribed", stdlib::Value::boolean(row.get<bool>("subscribed")));
+  contact.set("email", stdlib::Value::string(email));
+  contact.set("subscribed", stdlib::Value::boolean(subscribed));
   contact.set("data", std::move(std::get<stdlib::Value>(data)));
   return contact.build();
 }

@@ -15,11 +15,12 @@ namespace flow::runtime::engine {
 // Trimmed and lower-cased; throws Refused when nothing is left.
 std::string normalise_email(std::string_view email);
 
-// Inserts or updates the contact and returns its id. `data_json` is a JSON object merged
-// into the stored data; `subscribed` changes only when given. Takes the contact's row lock,
-// which serialises concurrent tracks of one contact for the rest of the transaction.
-int64_t upsert_contact(store::Connection& conn, const std::string& email, std::optional<bool> subscribed,
-                       const std::string& data_json);
+// Inserts or updates the contact, deferred (Connection::defer); its result is the row's
+// `id`. `data_json` is a JSON object merged into the stored data; `subscribed` changes only
+// when given. Takes the contact's row lock, which serialises concurrent tracks of one
+// contact for the rest of the transaction.
+store::Connection::Deferred upsert_contact(store::Connection& conn, const std::string& email,
+                                           std::optional<bool> subscribed, const std::string& data_json);
 
 // upsert_contact that also says what it did, for the contacts API: whether the row is new
 // and whether `subscribed` changed (then the reserved event is recorded, as
@@ -42,10 +43,12 @@ std::optional<bool> set_subscribed(store::Connection& conn, int64_t contact_id, 
 // the contact first, so a concurrent /v1/track of its email waits and then makes a new one.
 bool delete_contact(store::Connection& conn, int64_t contact_id);
 
-// Merges `fields_json` (an object) into the contact's data.
+// Merges `fields_json` (an object) into the contact's data. Deferred (Connection::defer): it
+// reaches the server with the transaction's next statement or its COMMIT.
 void merge_contact_data(store::Connection& conn, int64_t contact_id, const std::string& fields_json);
 
-// {email, subscribed, data}: the contact as the VM sees it.
-stdlib::Value load_contact(store::Connection& conn, int64_t contact_id);
+// {email, subscribed, data}: the contact as the VM sees it, from its row's columns (`data`
+// as stored JSON text). Throws Refused when the data is not JSON.
+stdlib::Value contact_value(const std::string& email, bool subscribed, const std::string& data_json);
 
 }  // namespace flow::runtime::engine

@@ -9,9 +9,11 @@ namespace flow::runtime::engine {
 
 size_t process_due(store::Connection& conn, std::string_view table, std::string_view columns, double now,
                    size_t limit, const std::function<void(store::Connection&, const store::Row&)>& handle) {
+  // In the order of the partial index *_due alone: a tie-break on id made PostgreSQL read
+  // 33 rows (an incremental sort's smallest group) to return one, 0.3 ms a claim.
   const std::string claim = "SELECT " + std::string(columns) + " FROM " + std::string(table) +
                             " WHERE status = 'PENDING' AND next_attempt_at <= to_timestamp($1::float8) "
-                            "ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED";
+                            "ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED";
   size_t handled = 0;
   while (handled < limit) {
     store::Transaction transaction(conn);

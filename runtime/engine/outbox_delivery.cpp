@@ -34,12 +34,12 @@ void record(store::Connection& conn, const store::Row& row, const delivery::Send
   // of flowd duplicates the message just accepted, and a commit lost to a crash of
   // PostgreSQL itself only leaves the row PENDING — sent again, never lost. A flowd crash
   // loses nothing here: the server has the commit, only its disk write is deferred.
-  conn.exec("SET LOCAL synchronous_commit = off");
+  conn.defer("SET LOCAL synchronous_commit = off");
   const auto contact_id = row.get<int64_t>("contact_id");
   const auto id = row.get<int64_t>("id");
   const int attempts = row.get<int32_t>("attempts") + 1;
   if (result.ok) {
-    conn.exec(
+    conn.defer(
         "UPDATE outbox SET status = 'SENT', attempts = $3, sent_at = to_timestamp($4::float8), last_error = NULL "
         "WHERE contact_id = $1 AND id = $2",
         contact_id, id, attempts, now);
@@ -47,7 +47,7 @@ void record(store::Connection& conn, const store::Row& row, const delivery::Send
     return;
   }
   const auto retry = retry_at(attempts, kMaxMailAttempts, !result.permanent_failure, now, backoff);
-  conn.exec(
+  conn.defer(
       "UPDATE outbox SET status = CASE WHEN $4::float8 IS NULL THEN 'FAILED' ELSE 'PENDING' END, attempts = $3, "
       "next_attempt_at = COALESCE(to_timestamp($4::float8), next_attempt_at), last_error = $5 "
       "WHERE contact_id = $1 AND id = $2",

@@ -75,7 +75,7 @@ void StepHistory::record(const vm::Effect& effect, const Value& extra) {
     const bool produced = i + 1 == pending_.size() && effect.step == pending_[i];
     const bool open = produced && suspends(step.kind) && !effect.is_final();
     const std::string outcome = outcome_of(i, effect, extra);
-    conn_.exec(
+    conn_.defer(
         "INSERT INTO step_history (contact_id, execution_id, step, kind, label, started_at, finished_at, outcome, "
         "error) VALUES ($1, $2, $3, $4, $5, to_timestamp($6::float8), "
         "CASE WHEN $7 THEN NULL ELSE to_timestamp($6::float8) END, $8::jsonb, $9)",
@@ -115,7 +115,7 @@ Value resumed_outcome(vm::Awaiting awaited, double deadline, const vm::Resume& r
 
 void finish_open_steps(store::Connection& conn, int64_t contact_id, int64_t execution_id, double now,
                        const std::string& outcome) {
-  conn.exec(
+  conn.defer(
       "UPDATE step_history SET finished_at = to_timestamp($3::float8), "
       "outcome = CASE WHEN jsonb_typeof($4::jsonb) = 'object' THEN coalesce(outcome, '{}'::jsonb) || $4::jsonb "
       "ELSE outcome END WHERE contact_id = $1 AND execution_id = $2 AND finished_at IS NULL",

@@ -29,40 +29,50 @@ TrackResult track(store::Connection& conn, const TrackRequest& request, double n
   if (!request.data.is_object()) throw Refused("data must be an object");
   const std::string email = normalise_email(request.email);
   const std::string data = request.data.dump();
-  return store::with_transaction(conn, [&](store::Connection& c) {
-    TrackResult result;
+  // One round trip (Connection::defer): the statements after the upsert find the contact
+  // by its email and the event by its sequence's currval rather than wait for their ids.
+  // The contact's id is a scalar subquery, which PostgreSQL runs once, before the rest, so
+  // that the plans (generic ones: the statements are prepared) look executions up by
+  // contact_id through the index; a join on contacts let the enrolment check scan them all.
+  static const std::string contact_id = "SELECT id FROM contacts WHERE email = $1";
+  store::Connection::Deferred contact, event, started, resumed;
+  store::with_transaction(conn, [&](store::Connection& c) {
     // The upsert holds the contact's row lock until commit, so two tracks of one contact
     // run the enrolment check below one after the other (each statement of READ COMMITTED
     // sees what the other committed) and re-entry "never" cannot enrol twice.
     // Lock order: the contact first, then its executions (the wake-up below); a worker's
     // claim takes the contact with the execution, never after it (docs/runtime.md).
-    result.contact_id = upsert_contact(c, email, request.subscribed, data);
-    result.event_id = c.exec(
-                           "INSERT INTO events (contact_id, name, data, created_at) "
-                           "VALUES ($1, $2, $3::jsonb, to_timestamp($4::float8)) RETURNING id",
-                           result.contact_id, request.event, data, now)
-                          .one()
-                          .get<int64_t>("id");
+    contact = upsert_contact(c, email, request.subscribed, data);
+    event = c.defer(
+        "INSERT INTO events (contact_id, name, data, created_at) "
+        "SELECT id, $2, $3::jsonb, to_timestamp($4::float8) FROM contacts WHERE email = $1 RETURNING id",
+        email, request.event, data, now);
     // A new execution has no frame yet; resume_event_id names its trigger, which the worker
     // starts it with. Re-entry off: never a second time; on: not while one is unfinished.
-    result.started = ids(c.exec(
+    started = c.defer(
         "INSERT INTO executions (contact_id, workflow_id, module_hash, status, wake_at, resume_event_id, started_at) "
-        "SELECT $1, w.id, w.module_hash, 'RUNNING', to_timestamp($3::float8), $4, to_timestamp($3::float8) "
-        "FROM workflows w WHERE w.enabled AND w.trigger = $2 AND NOT EXISTS (SELECT 1 FROM executions e WHERE e.contact_id = $1 "
+        "SELECT c.id, w.id, w.module_hash, 'RUNNING', to_timestamp($3::float8), currval('events_id_seq'), "
+        "to_timestamp($3::float8) FROM (" + contact_id + ") c, workflows w WHERE w.enabled AND w.trigger = $2 "
+        "AND NOT EXISTS (SELECT 1 FROM executions e WHERE e.contact_id = (" + contact_id + ") "
         "AND e.workflow_id = w.id AND (NOT w.reentry OR e.status IN ('RUNNING', 'WAITING'))) "
         "ORDER BY w.id RETURNING id",
-        result.contact_id, request.event, now, result.event_id));
+        email, request.event, now);
     // Disabled workflows included: disabling stops enrolments, not running executions. The
     // row lock taken here against a worker's claim settles the wait's race (docs/runtime.md).
-    result.resumed = ids(c.exec(
-        "UPDATE executions SET resume_event_id = $3, wake_at = to_timestamp($4::float8), updated_at = now() "
-        "WHERE contact_id = $1 AND status = 'WAITING' AND waiting_event = $2 AND resume_event_id IS NULL "
-        "RETURNING id",
-        result.contact_id, request.event, result.event_id, now));
-    // NOTIFY is transactional: workers hear it only if this commits.
-    if (!result.started.empty() || !result.resumed.empty()) c.notify("flow_work");
-    return result;
+    resumed = c.defer(
+        "UPDATE executions SET resume_event_id = currval('events_id_seq'), wake_at = to_timestamp($3::float8), "
+        "updated_at = now() WHERE contact_id = (" + contact_id + ") AND status = 'WAITING' "
+        "AND waiting_event = $2 AND resume_event_id IS NULL RETURNING id",
+        email, request.event, now);
+    // Workers hear it only if this commits, and only when an execution has work: every one
+    // started or resumed above names this event.
+    c.defer(
+        "SELECT pg_notify('flow_work', '') WHERE EXISTS (SELECT 1 FROM executions "
+        "WHERE contact_id = (" + contact_id + ") AND resume_event_id = currval('events_id_seq'))",
+        email);
   });
+  return TrackResult{contact.result().one().get<int64_t>("id"), event.result().one().get<int64_t>("id"),
+                     ids(started.result()), ids(resumed.result())};
 }
 
 }  // namespace flow::runtime::engine

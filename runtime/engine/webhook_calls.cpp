@@ -34,17 +34,17 @@ void finish(store::Connection& conn, const store::Row& row, const delivery::Webh
   const bool answered = result.ok() || (result.status != 0 && !result.retryable);
   ++(answered ? metrics().webhooks_done : metrics().webhooks_failed);
   const auto contact_id = row.get<int64_t>("contact_id");
-  conn.exec(
+  conn.defer(
       "UPDATE webhook_calls SET status = $3, attempts = $4, response_status = $5, response_body = $6, "
       "last_error = $7 WHERE contact_id = $1 AND id = $2",
       contact_id, row.get<int64_t>("id"), std::string(answered ? "DONE" : "FAILED"), attempts,
       result.status == 0 ? std::nullopt : std::optional(static_cast<int32_t>(result.status)),
       result.status == 0 ? std::nullopt : std::optional(result.body),
       result.error.empty() ? std::nullopt : std::optional(result.error));
-  conn.exec(
+  conn.defer(
       "UPDATE executions SET wake_at = to_timestamp($3::float8) WHERE contact_id = $1 AND id = $2 AND status = 'WAITING'",
       contact_id, row.get<int64_t>("execution_id"), now);
-  conn.notify("flow_work");  // transactional: the execution workers hear it on COMMIT
+  conn.notify_on_commit("flow_work");  // transactional: the execution workers hear it on COMMIT
 }
 
 void record(store::Connection& conn, const store::Row& row, const delivery::WebhookResult& result, double now,
@@ -54,7 +54,7 @@ void record(store::Connection& conn, const store::Row& row, const delivery::Webh
                                  : retry_at(attempts, row.get<int32_t>("max_attempts"), result.retryable, now, backoff);
   if (!retry) return finish(conn, row, result, attempts, now);
   ++metrics().webhooks_retried;
-  conn.exec(
+  conn.defer(
       "UPDATE webhook_calls SET attempts = $3, next_attempt_at = to_timestamp($4::float8), last_error = $5 "
       "WHERE contact_id = $1 AND id = $2",
       row.get<int64_t>("contact_id"), row.get<int64_t>("id"), attempts, *retry,

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <utility>
 #include <memory>
+#include <stdexcept>
 #include <vector>
 
 #include "runtime/store/error.hpp"
@@ -41,7 +42,8 @@ Connection::~Connection() {
 Connection::Connection(Connection&& other) noexcept
     : conninfo_(std::move(other.conninfo_)),
       conn_(std::exchange(other.conn_, nullptr)),
-      prepared_(std::exchange(other.prepared_, {})) {}
+      prepared_(std::exchange(other.prepared_, {})),
+      deferred_(std::exchange(other.deferred_, {})) {}
 
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
@@ -49,6 +51,7 @@ Connection& Connection::operator=(Connection&& other) noexcept {
     conninfo_ = std::move(other.conninfo_);
     conn_ = std::exchange(other.conn_, nullptr);
     prepared_ = std::exchange(other.prepared_, {});
+    deferred_ = std::exchange(other.deferred_, {});
   }
   return *this;
 }
@@ -72,6 +75,7 @@ void Connection::reconnect() {
   if (conn_) PQfinish(conn_);
   conn_ = nullptr;
   prepared_.clear();  // they lived in the old session
+  deferred_.clear();  // and so did the transaction they belonged to
   connect();
 }
 
@@ -98,24 +102,98 @@ Result checked(PGconn* conn, PGresult* raw, std::string_view sql) {
   throw Error(std::move(code), message + "; in: " + excerpt(sql), lost);
 }
 
+// Parameters as libpq's three parallel arrays.
+struct Bound {
+  explicit Bound(std::span<const Param> params) {
+    for (const Param& param : params) {
+      values.push_back(param.is_null() ? nullptr : param.value().c_str());
+      lengths.push_back(param.is_null() ? 0 : static_cast<int>(param.value().size()));
+      formats.push_back(param.is_binary() ? 1 : 0);
+    }
+  }
+  int count() const { return static_cast<int>(values.size()); }
+
+  std::vector<const char*> values;
+  std::vector<int> lengths, formats;
+};
+
 }  // namespace
 
 Result Connection::exec_params(std::string_view sql, std::span<const Param> params) {
   if (!conn_) throw_session_error("exec");
-  std::vector<const char*> values;
-  std::vector<int> lengths, formats;
-  for (const Param& param : params) {
-    values.push_back(param.is_null() ? nullptr : param.value().c_str());
-    lengths.push_back(param.is_null() ? 0 : static_cast<int>(param.value().size()));
-    formats.push_back(param.is_binary() ? 1 : 0);
+  if (!deferred_.empty()) {
+    const Deferred last = defer_params(sql, params);
+    run_deferred();
+    return last.result();
   }
+  const Bound bound(params);
   const std::string text(sql);
-  const int count = static_cast<int>(params.size());
-  const std::string& name = prepared_name(text, count);
-  PGresult* raw = name.empty()
-                      ? PQexecParams(conn_, text.c_str(), count, nullptr, values.data(), lengths.data(), formats.data(), 0)
-                      : PQexecPrepared(conn_, name.c_str(), count, values.data(), lengths.data(), formats.data(), 0);
+  const std::string& name = prepared_name(text, bound.count());
+  PGresult* raw = name.empty() ? PQexecParams(conn_, text.c_str(), bound.count(), nullptr, bound.values.data(),
+                                              bound.lengths.data(), bound.formats.data(), 0)
+                               : PQexecPrepared(conn_, name.c_str(), bound.count(), bound.values.data(),
+                                                bound.lengths.data(), bound.formats.data(), 0);
   return checked(conn_, raw, sql);
+}
+
+const Result& Connection::Deferred::result() const {
+  if (!*slot_) throw std::logic_error("a deferred statement's result was read before it ran");
+  return **slot_;
+}
+
+Connection::Deferred Connection::defer_params(std::string_view sql, std::span<const Param> params) {
+  deferred_.push_back({std::string(sql), std::vector<Param>(params.begin(), params.end()), Deferred()});
+  return deferred_.back().deferred;
+}
+
+bool Connection::in_transaction() const {
+  const auto status = conn_ ? PQtransactionStatus(conn_) : PQTRANS_UNKNOWN;
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
+}
+
+void Connection::run_deferred() {
+  const std::vector<Queued> queue = std::exchange(deferred_, {});
+  // Preparing is a round trip of its own, so it comes first, outside the pipeline (once per
+  // statement text and session, like exec's).
+  std::vector<const std::string*> names;
+  for (const Queued& statement : queue)
+    names.push_back(&prepared_name(statement.sql, static_cast<int>(statement.params.size())));
+  // Blocking pipeline mode cannot deadlock here: the server answers each statement with a
+  // few bytes, far less than a socket buffer, so it never stalls writing while we write.
+  if (PQenterPipelineMode(conn_) != 1) throw_session_error("entering pipeline mode");
+  for (size_t i = 0; i < queue.size(); ++i) {
+    const Bound bound(queue[i].params);
+    const int sent = names[i]->empty()
+                         ? PQsendQueryParams(conn_, queue[i].sql.c_str(), bound.count(), nullptr, bound.values.data(),
+                                             bound.lengths.data(), bound.formats.data(), 0)
+                         : PQsendQueryPrepared(conn_, names[i]->c_str(), bound.count(), bound.values.data(),
+                                               bound.lengths.data(), bound.formats.data(), 0);
+    if (sent != 1) throw_session_error("sending a statement");
+  }
+  if (PQpipelineSync(conn_) != 1) throw_session_error("sending a pipeline");
+  // Each statement's results end with a null; after an error the server skips the rest
+  // (PGRES_PIPELINE_ABORTED) up to the sync point, and the first error is the one to throw.
+  std::optional<Error> failure;
+  for (const Queued& statement : queue) {
+    PGresult* raw = PQgetResult(conn_);
+    if (!raw) throw_session_error("reading a pipeline");
+    if (PQresultStatus(raw) == PGRES_PIPELINE_ABORTED) {
+      PQclear(raw);
+    } else {
+      try {
+        statement.deferred.slot_->emplace(checked(conn_, raw, statement.sql));
+      } catch (Error& error) {
+        if (!failure) failure.emplace(std::move(error));
+        if (failure->connection_lost()) throw std::move(*failure);
+      }
+    }
+    while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);
+  }
+  PGresult* sync = PQgetResult(conn_);
+  const bool synced = sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+  PQclear(sync);
+  if (!synced || PQexitPipelineMode(conn_) != 1) throw_session_error("ending a pipeline");
+  if (failure) throw std::move(*failure);
 }
 
 const std::string& Connection::prepared_name(const std::string& sql, int param_count) {
@@ -144,6 +222,10 @@ void Connection::listen(std::string_view channel) {
 
 void Connection::notify(std::string_view channel, std::string_view payload) {
   exec("SELECT pg_notify($1, $2)", channel, payload);
+}
+
+void Connection::notify_on_commit(std::string_view channel, std::string_view payload) {
+  defer("SELECT pg_notify($1, $2)", channel, payload);
 }
 
 std::optional<Notification> Connection::wait_for_notification(std::chrono::milliseconds timeout) {

@@ -1,6 +1,7 @@
 #include "runtime/store/transaction.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -29,12 +30,19 @@ std::chrono::milliseconds backoff(const RetryPolicy& policy, int attempt) {
 
 }  // namespace
 
+// BEGIN is deferred: it travels with the transaction's first statement.
 Transaction::Transaction(Connection& connection, Isolation isolation) : connection_(connection) {
-  connection_.exec(begin_statement(isolation));
+  connection_.defer(begin_statement(isolation));
 }
 
 Transaction::~Transaction() {
-  if (!open_) return;
+  if (open_) rollback();
+}
+
+void Transaction::rollback() {
+  open_ = false;
+  connection_.discard_deferred();
+  if (!connection_.in_transaction()) return;  // BEGIN never went out, or the session is gone
   try {
     connection_.exec("ROLLBACK");
   } catch (const Error&) {
@@ -43,10 +51,18 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  open_ = false;  // whatever COMMIT returns, the transaction is over
+  std::optional<Result> outcome;
+  try {
+    outcome = connection_.exec("COMMIT");
+  } catch (const Error&) {
+    // A deferred statement that failed kept the COMMIT sent with it from running.
+    rollback();
+    throw;
+  }
+  open_ = false;
   // After a failed statement (whose Error `work` caught), PostgreSQL answers COMMIT with a
   // silent ROLLBACK; report it rather than let the caller believe its writes were kept.
-  if (connection_.exec("COMMIT").command() == "ROLLBACK")
+  if (outcome->command() == "ROLLBACK")
     throw Error(sqlstate::kInFailedTransaction, "COMMIT rolled back: a statement of the transaction had failed");
 }
 

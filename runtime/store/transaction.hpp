@@ -24,6 +24,8 @@ class Transaction {
   void commit();
 
  private:
+  void rollback();
+
   Connection& connection_;
   bool open_ = true;
 };
