@@ -1,6 +1,7 @@
 #include "runtime/engine/engine.hpp"
 
 #include <algorithm>
+#include <string>
 #include <unordered_map>
 
 #include "runtime/engine/activation.hpp"
@@ -12,8 +13,12 @@ namespace flow::runtime::engine {
 namespace {
 
 Claimed claimed_execution(const store::Row& row) {
-  Claimed execution{row.get<int64_t>("id"), row.get<int64_t>("contact_id"), row.get<int64_t>("workflow_id"),
-                    row.get<std::optional<store::Bytes>>("frame"), row.get<std::optional<int64_t>>("resume_event_id")};
+  Claimed execution;
+  execution.id = row.get<int64_t>("id");
+  execution.contact_id = row.get<int64_t>("contact_id");
+  execution.workflow_id = row.get<int64_t>("workflow_id");
+  execution.frame = row.get<std::optional<store::Bytes>>("frame");
+  execution.resume_event_id = row.get<std::optional<int64_t>>("resume_event_id");
   if (const auto name = row.get<std::optional<std::string>>("event_name")) {
     execution.event = ClaimedEvent{*name, row.get<std::string>("event_data"), row.get<double>("event_at")};
   }
@@ -24,6 +29,54 @@ Claimed claimed_execution(const store::Row& row) {
   return execution;
 }
 
+// The contact's row is locked with the execution's: /v1/track locks contact, then
+// executions, and `update contact` writes the contact, so an activation taking the contact
+// only then would lock in the opposite order (docs/runtime.md, "Lock order"). SKIP LOCKED
+// on both: a claim never waits; a contact busy in a track is left for later.
+// Only a live execution is claimed: a cancelled one never runs again. The status test is
+// written as NOT IN the ended ones on purpose: as `IN ('RUNNING', 'WAITING')` it matches the
+// partial index executions_active_module, and the plan PostgreSQL caches for this prepared
+// statement on a young database scanned every active execution and sorted them (2.5 ms a
+// claim) instead of walking executions_due in order (0.04 ms). The LIMIT is written in the
+// text, not a parameter: with it unknown, the generic plan looked dearer than the custom
+// ones, so PostgreSQL planned every claim again (0.34 ms each).
+// What the activations read comes with the claim: the workflow's name and module (LEFT
+// JOIN: a deleted workflow leaves them null, and activate() fails the execution), the
+// contact, the event, the numbers of mails and webhooks queued before. What they write is
+// deferred to the COMMIT, so a batch costs two round trips. The counts are read with the
+// statement's snapshot, not after the lock; were an activation committing meanwhile to
+// leave the execution due, a key would repeat, its unique index would refuse it, and the
+// batch would run again.
+std::string claim_sql(int batch) {
+  return "SELECT e.id, e.contact_id, e.workflow_id, e.frame, e.resume_event_id, w.name AS workflow_name, "
+         "COALESCE(e.module_hash, w.module_hash) AS module_hash, c.email, c.subscribed, c.data::text AS contact_data, "
+         "ev.name AS event_name, ev.data::text AS event_data, extract(epoch FROM ev.created_at)::float8 AS event_at, "
+         "(SELECT count(*) FROM outbox o WHERE o.contact_id = e.contact_id AND o.execution_id = e.id) AS mails, "
+         "(SELECT count(*) FROM webhook_calls h WHERE h.contact_id = e.contact_id AND h.execution_id = e.id) AS webhooks "
+         "FROM executions e JOIN contacts c ON c.id = e.contact_id LEFT JOIN workflows w ON w.id = e.workflow_id "
+         "LEFT JOIN events ev ON ev.contact_id = e.contact_id AND ev.id = e.resume_event_id "
+         "WHERE e.wake_at <= to_timestamp($1::float8) "
+         "AND e.status NOT IN ('COMPLETED', 'EXITED', 'FAILED', 'CANCELLED') ORDER BY e.wake_at LIMIT " +
+         std::to_string(batch) + " FOR NO KEY UPDATE OF c SKIP LOCKED FOR UPDATE OF e SKIP LOCKED";
+}
+
+// An execution whose claim waited for a track's resume to commit: the claim's snapshot
+// predates that commit, so its joins found no event (nor the latest counts), while the
+// locked row itself is the latest. Read them again now, as of the commit.
+void read_again(store::Connection& conn, Claimed& execution) {
+  const auto rows = conn.exec(
+      "SELECT ev.name, ev.data::text AS data, extract(epoch FROM ev.created_at)::float8 AS at, "
+      "(SELECT count(*) FROM outbox o WHERE o.contact_id = $1 AND o.execution_id = $3) AS mails, "
+      "(SELECT count(*) FROM webhook_calls h WHERE h.contact_id = $1 AND h.execution_id = $3) AS webhooks "
+      "FROM events ev WHERE ev.contact_id = $1 AND ev.id = $2",
+      execution.contact_id, *execution.resume_event_id, execution.id);
+  if (rows.empty()) return;  // the event is gone (its contact deleted meanwhile)
+  const auto row = rows.one();
+  execution.event = ClaimedEvent{row.get<std::string>("name"), row.get<std::string>("data"), row.get<double>("at")};
+  execution.mails_before = row.get<int64_t>("mails");
+  execution.webhooks_before = row.get<int64_t>("webhooks");
+}
+
 }  // namespace
 
 int Engine::run_due(store::Connection& conn, int limit) {
@@ -32,41 +85,14 @@ int Engine::run_due(store::Connection& conn, int limit) {
     const double now = options_.clock();
     const int batch = std::min(limit - ran, kClaimBatch);
     const size_t claimed = store::with_transaction(conn, [&](store::Connection& c) {
-      // The contact's row is locked with the execution's: /v1/track locks contact, then
-      // executions, and `update contact` writes the contact, so an activation taking the
-      // contact only then would lock in the opposite order (docs/runtime.md, "Lock order").
-      // SKIP LOCKED on both: a claim never waits; a contact busy in a track is left for later.
-      // Only a live execution is claimed: a cancelled one never runs again. The status test
-      // is written as NOT IN the ended ones on purpose: as `IN ('RUNNING', 'WAITING')` it
-      // matches the partial index executions_active_module, and the plan PostgreSQL caches
-      // for this prepared statement on a young database scanned every active execution and
-      // sorted them (2.5 ms a claim) instead of walking executions_due in order (0.04 ms).
-      // The workflow's name and module come with the claim (LEFT JOIN: a deleted workflow
-      // leaves them null, and activate() fails the execution) rather than a query each.
-      // What the activations read comes with the claim too (the contact, the event, the
-      // numbers of mails and webhooks queued before), and what they write is deferred to
-      // the COMMIT: a batch costs two round trips. The counts are read with the statement's
-      // snapshot, not after the lock; were an activation committing meanwhile to leave the
-      // execution due, a key would repeat, its unique index would refuse it, and the batch
-      // would run again.
-      const auto rows = c.exec(
-          "SELECT e.id, e.contact_id, e.workflow_id, e.frame, e.resume_event_id, w.name AS workflow_name, "
-          "COALESCE(e.module_hash, w.module_hash) AS module_hash, c.email, c.subscribed, c.data::text AS contact_data, "
-          "ev.name AS event_name, ev.data::text AS event_data, extract(epoch FROM ev.created_at)::float8 AS event_at, "
-          "(SELECT count(*) FROM outbox o WHERE o.contact_id = e.contact_id AND o.execution_id = e.id) AS mails, "
-          "(SELECT count(*) FROM webhook_calls h WHERE h.contact_id = e.contact_id AND h.execution_id = e.id) AS webhooks "
-          "FROM executions e JOIN contacts c ON c.id = e.contact_id LEFT JOIN workflows w ON w.id = e.workflow_id "
-          "LEFT JOIN events ev ON ev.contact_id = e.contact_id AND ev.id = e.resume_event_id "
-          "WHERE e.wake_at <= to_timestamp($1::float8) "
-          "AND e.status NOT IN ('COMPLETED', 'EXITED', 'FAILED', 'CANCELLED') ORDER BY e.wake_at LIMIT $2 "
-          "FOR NO KEY UPDATE OF c SKIP LOCKED FOR UPDATE OF e SKIP LOCKED",
-          now, batch);
+      const auto rows = c.exec(claim_sql(batch), now);
       // Two executions of one contact in a batch: the second sees what the first's
       // `update contact` wrote.
       std::unordered_map<int64_t, stdlib::Value> contacts;
       bool queued_mail = false;
       for (const auto row : rows) {
-        const Claimed execution = claimed_execution(row);
+        Claimed execution = claimed_execution(row);
+        if (execution.resume_event_id && !execution.event) read_again(c, execution);
         auto [contact, first] = contacts.try_emplace(execution.contact_id);
         if (first) {
           contact->second = contact_value(row.get<std::string>("email"), row.get<bool>("subscribed"),
@@ -78,10 +104,22 @@ int Engine::run_due(store::Connection& conn, int limit) {
       if (queued_mail) c.notify_on_commit("flow_outbox");
       return rows.size();
     });
-    if (claimed == 0) break;
     ran += static_cast<int>(claimed);
+    // A short batch: nothing else is due now (or it is locked, and its holder's NOTIFY or the
+    // worker's next poll brings it back), so another claim would come back empty.
+    if (claimed < static_cast<size_t>(batch)) break;
   }
   return ran;
+}
+
+std::optional<double> Engine::seconds_until_due(store::Connection& conn) const {
+  const auto at = conn.exec(
+                          "SELECT extract(epoch FROM min(wake_at))::float8 AS at FROM executions "
+                          "WHERE wake_at IS NOT NULL AND status NOT IN ('COMPLETED', 'EXITED', 'FAILED', 'CANCELLED')")
+                      .one()
+                      .get<std::optional<double>>("at");
+  if (!at) return std::nullopt;
+  return *at - options_.clock();
 }
 
 }  // namespace flow::runtime::engine

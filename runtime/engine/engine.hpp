@@ -1,4 +1,5 @@
 #pragma once
+#include <optional>
 // The core of flowd: tracking events and running due executions against one database, with
 // the clock injected so tests and demos can jump time. Holds no state another flowd would
 // need (only a cache of immutable programs), so several may share the database.
@@ -31,6 +32,11 @@ class Engine {
   // until the last of its activations, which a concurrent track of one of them waits for.
   int run_due(store::Connection& conn, int limit);
   static constexpr int kClaimBatch = 16;
+
+  // Seconds from the clock's now until the earliest live execution is due (negative: one
+  // is due already, perhaps locked by a transaction in progress); nullopt when none waits
+  // for a time. A worker sleeps that long, so that a timer runs when it falls due.
+  std::optional<double> seconds_until_due(store::Connection& conn) const;
 
   // The injected clock, for work done outside track/run_due (cancellation).
   double now() const { return options_.clock(); }

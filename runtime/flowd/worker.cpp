@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -9,7 +10,7 @@ namespace flow::flowd {
 
 namespace {
 
-constexpr std::chrono::seconds kIdleWait{1};
+constexpr std::chrono::milliseconds kIdleWait{1000};
 constexpr int kPauseAfterError = 5;  // idle waits
 
 }  // namespace
@@ -37,7 +38,9 @@ void Worker::run(std::stop_token stop) {
       }
       while (!stop.stop_requested() && job_.drain(*conn) > 0) {
       }
-      if (!stop.stop_requested()) conn->wait_for_notification(kIdleWait);
+      if (!stop.stop_requested()) {
+        conn->wait_for_notification(job_.idle_wait ? std::min(kIdleWait, job_.idle_wait(*conn)) : kIdleWait);
+      }
     } catch (const std::exception& error) {
       // A lost session or a failing database: start over with a new session after a pause
       // rather than spin; the work stays due and is claimed again.

@@ -2,9 +2,11 @@
 // A worker: one thread with its own session that drains one kind of due work (executions,
 // outbox rows, webhook calls; see worker_kinds.hpp). It LISTENs on the channel the work's
 // producers NOTIFY on commit, so new work starts at once, and wakes every second anyway
-// because some work falls due without a notification (timers, retries after a backoff).
+// because some work falls due without a notification (retries after a backoff); the
+// execution workers wake when the next timer is due.
 // All three kinds share this loop: drain while there is work, wait, and on an error start
 // over with a new session after a pause.
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -21,6 +23,9 @@ struct WorkerJob {
   // Called on the worker's thread only, so it may own state used by one thread at a time
   // (an Engine's program cache, a libcurl handle and its open connection).
   std::function<size_t(runtime::store::Connection&)> drain;
+  // How long to wait for a notification once drained, at most a second (the default when
+  // unset): less when the work knows when its next unit falls due.
+  std::function<std::chrono::milliseconds(runtime::store::Connection&)> idle_wait;
 };
 
 class Worker {

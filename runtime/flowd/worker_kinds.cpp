@@ -1,5 +1,6 @@
 #include "runtime/flowd/worker_kinds.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -28,6 +29,18 @@ std::unique_ptr<runtime::delivery::Mailer> make_mailer(const DeliveryConfig& con
   return std::make_unique<runtime::delivery::EmlFileMailer>(config.eml_dir, clock);
 }
 
+// Until the next timer (a millisecond late rather than early, when its claim would find
+// nothing), but never less than kRecheck: an execution due already is locked by a
+// transaction in progress, whose end its holder's NOTIFY or this recheck catches.
+std::chrono::milliseconds until_next_timer(const runtime::engine::Engine& engine, runtime::store::Connection& conn) {
+  constexpr std::chrono::milliseconds kRecheck{20}, kNone{1000};
+  const auto seconds = engine.seconds_until_due(conn);
+  if (!seconds) return kNone;
+  const auto wait = std::chrono::ceil<std::chrono::milliseconds>(std::chrono::duration<double>(*seconds)) +
+                    std::chrono::milliseconds(1);
+  return std::max(kRecheck, wait);
+}
+
 }  // namespace
 
 WorkerJob execution_job(int index, runtime::engine::Options options) {
@@ -36,7 +49,8 @@ WorkerJob execution_job(int index, runtime::engine::Options options) {
   return {"execution worker " + std::to_string(index), "flow_work",
           [engine](runtime::store::Connection& conn) {
             return static_cast<size_t>(engine->run_due(conn, kExecutionBatch));
-          }};
+          },
+          [engine](runtime::store::Connection& conn) { return until_next_timer(*engine, conn); }};
 }
 
 WorkerJob mail_job(int index, const DeliveryConfig& config) {
@@ -44,7 +58,8 @@ WorkerJob mail_job(int index, const DeliveryConfig& config) {
   return {"mailer " + std::to_string(index), "flow_outbox",
           [mailer, backoff = config.backoff](runtime::store::Connection& conn) {
             return runtime::engine::deliver_due(conn, *mailer, now_seconds(), kDeliveryBatch, backoff);
-          }};
+          },
+          {}};
 }
 
 WorkerJob webhook_job(int index, const DeliveryConfig& config) {
@@ -54,7 +69,8 @@ WorkerJob webhook_job(int index, const DeliveryConfig& config) {
   return {"webhook worker " + std::to_string(index), "flow_webhooks",
           [client, backoff = config.backoff](runtime::store::Connection& conn) {
             return runtime::engine::call_webhooks_due(conn, *client, now_seconds(), kDeliveryBatch, backoff);
-          }};
+          },
+          {}};
 }
 
 }  // namespace flow::flowd

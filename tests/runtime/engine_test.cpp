@@ -170,6 +170,24 @@ TEST_F(EngineTest, WaitRaceHasExactlyOneWinner) {
   std::printf("race: %d of %d received, the rest timed out\n", received, kContacts);
 }
 
+// What a worker sleeps for between timers: the next wake-up by the engine's clock.
+TEST_F(EngineTest, SecondsUntilDueIsTheNextTimer) {
+  deploy("workflow w on \"go\" { delay 1h\n delay 2h }");
+  EXPECT_FALSE(engine_.seconds_until_due(db())) << "nothing waits yet";
+  track("go");
+  EXPECT_NEAR(*engine_.seconds_until_due(db()), 0, 0.001) << "a new execution is due at once";
+  EXPECT_EQ(run(), 1);
+  EXPECT_NEAR(*engine_.seconds_until_due(db()), 3600, 0.001);
+  now_ += 3610;
+  EXPECT_NEAR(*engine_.seconds_until_due(db()), -10, 0.001) << "overdue: negative";
+  now_ -= 10;
+  EXPECT_EQ(run(), 1);
+  EXPECT_NEAR(*engine_.seconds_until_due(db()), 7200, 0.001);
+  now_ += 7200;
+  EXPECT_EQ(run(), 1);
+  EXPECT_FALSE(engine_.seconds_until_due(db())) << "an ended execution waits for nothing";
+}
+
 TEST_F(EngineTest, ReentryNeverEntersOnce) {
   deploy("workflow w on \"go\" { reentry never\n send receipt }");
   EXPECT_EQ(track("go").started.size(), 1u);
