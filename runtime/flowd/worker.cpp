@@ -36,7 +36,7 @@ void Worker::run(std::stop_token stop) {
         conn.emplace(conninfo_);
         conn->listen(job_.channel);
       }
-      while (!stop.stop_requested() && job_.drain(*conn) > 0) {
+      while (!stop.stop_requested() && job_.drain(*conn) >= job_.batch) {
       }
       if (!stop.stop_requested()) {
         conn->wait_for_notification(job_.idle_wait ? std::min(kIdleWait, job_.idle_wait(*conn)) : kIdleWait);

@@ -19,9 +19,11 @@ namespace flow::flowd {
 struct WorkerJob {
   std::string name;     // for the log: "mailer 1"
   std::string channel;  // LISTENed to
-  // Does up to one batch of due work and returns how many units it did (0: nothing due).
-  // Called on the worker's thread only, so it may own state used by one thread at a time
-  // (an Engine's program cache, a libcurl handle and its open connection).
+  // Does up to `batch` units of due work and returns how many it did; fewer than `batch`
+  // means nothing more is due now, and the worker waits. Called on the worker's thread
+  // only, so it may own state used by one thread at a time (an Engine's program cache, a
+  // libcurl handle and its open connection).
+  size_t batch = 1;
   std::function<size_t(runtime::store::Connection&)> drain;
   // How long to wait for a notification once drained, at most a second (the default when
   // unset): less when the work knows when its next unit falls due.
