@@ -107,12 +107,12 @@ vm::Effect failure(std::string message) {
 
 }  // namespace
 
-bool activate(store::Connection& conn, const ActivationContext& context, const Claimed& execution,
-              stdlib::Value& contact) {
+Activated activate(store::Connection& conn, const ActivationContext& context, const Claimed& execution,
+                   stdlib::Value& contact) {
   if (!execution.workflow_name || !execution.module_hash) {
     // Enrolled by a /v1/track that raced the workflow's deletion: nothing to run it with.
     save(conn, execution, failure("its workflow was deleted"), vm::Frame(), context.now);
-    return false;
+    return {};
   }
   const std::string& name = *execution.workflow_name;
   std::shared_ptr<const vm::Program> program;
@@ -122,13 +122,13 @@ bool activate(store::Connection& conn, const ActivationContext& context, const C
     // Retrying cannot cure a module that does not load: fail the execution rather than
     // leave it due for every worker forever.
     save(conn, execution, failure(error.what()), vm::Frame(), context.now);
-    return false;
+    return {};
   }
   const auto& module = program->module();
   const bytecode::Workflow* workflow = module.find_workflow(name);
   if (!workflow) {
     save(conn, execution, failure("workflow `" + name + "` is not in its stored module"), vm::Frame(), context.now);
-    return false;
+    return {};
   }
 
   stdlib::ObjectBuilder reserved;
@@ -202,7 +202,7 @@ bool activate(store::Connection& conn, const ActivationContext& context, const C
       if (const auto* hook = effect.as<vm::effect::Webhook>()) queue_webhook(conn, execution, effect, *hook, ++webhooks, context.now);
       history.record(effect);
       save(conn, execution, effect, frame, context.now);
-      return mailed;
+      return {mailed, history.recorded()};
     }
     effect = interpreter.resume(frame, vm::Resume::done(), inputs);
   }

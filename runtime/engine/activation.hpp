@@ -46,8 +46,12 @@ struct ActivationContext {
 // contact_value), read with the claim; an `update contact` step updates it too, so that a
 // later activation of the same contact in the caller's transaction sees the change.
 // Its writes are deferred (Connection::defer): they go to the server with the caller's
-// COMMIT. Returns true when mail was queued (the caller NOTIFYs flow_outbox).
-bool activate(store::Connection& conn, const ActivationContext& context, const Claimed& execution,
-              stdlib::Value& contact);
+// COMMIT.
+struct Activated {
+  bool mailed = false;  // mail was queued: the caller NOTIFYs flow_outbox
+  size_t steps = 0;     // step history rows written
+};
+Activated activate(store::Connection& conn, const ActivationContext& context, const Claimed& execution,
+                   stdlib::Value& contact);
 
 }  // namespace flow::runtime::engine

@@ -6,6 +6,7 @@
 
 #include "runtime/engine/activation.hpp"
 #include "runtime/engine/contact.hpp"
+#include "runtime/engine/metrics.hpp"
 #include "runtime/store/transaction.hpp"
 
 namespace flow::runtime::engine {
@@ -84,7 +85,9 @@ int Engine::run_due(store::Connection& conn, int limit) {
   while (ran < limit) {
     const double now = options_.clock();
     const int batch = std::min(limit - ran, kClaimBatch);
+    size_t steps = 0;  // of the attempt that commits: a retried transaction runs them again
     const size_t claimed = store::with_transaction(conn, [&](store::Connection& c) {
+      steps = 0;
       const auto rows = c.exec(claim_sql(batch), now);
       // Two executions of one contact in a batch: the second sees what the first's
       // `update contact` wrote.
@@ -98,12 +101,15 @@ int Engine::run_due(store::Connection& conn, int limit) {
           contact->second = contact_value(row.get<std::string>("email"), row.get<bool>("subscribed"),
                                           row.get<std::string>("contact_data"));
         }
-        queued_mail |= activate(c, {programs_, now, options_.unsubscribe_url}, execution, contact->second);
+        const Activated activated = activate(c, {programs_, now, options_.unsubscribe_url}, execution, contact->second);
+        queued_mail |= activated.mailed;
+        steps += activated.steps;
       }
       // NOTIFY is transactional: the mailer hears it only if this commits.
       if (queued_mail) c.notify_on_commit("flow_outbox");
       return rows.size();
     });
+    metrics().steps_run += steps;
     ran += static_cast<int>(claimed);
     // A short batch: nothing else is due now (or it is locked, and its holder's NOTIFY or the
     // worker's next poll brings it back), so another claim would come back empty.

@@ -15,8 +15,7 @@ namespace flow::runtime::engine {
 
 class Metrics {
  public:
-  // Bumped where the work is recorded. Those inside a transaction that is retried count
-  // each attempt (steps_run), so they are close, not exact.
+  // Bumped where the work is done, steps once their transaction has committed.
   std::atomic<uint64_t> events_tracked{0};
   std::atomic<uint64_t> steps_run{0};
   std::atomic<uint64_t> emails_sent{0}, emails_retried{0}, emails_failed{0};

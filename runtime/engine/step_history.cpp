@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "runtime/engine/metrics.hpp"
 #include "stdlib/json.hpp"
 
 namespace flow::runtime::engine {
@@ -82,7 +81,7 @@ void StepHistory::record(const vm::Effect& effect, const Value& extra) {
         contact_id_, execution_id_, static_cast<int32_t>(pending_[i]), std::string(bytecode::step_kind_name(step.kind)),
         step.label, now_, open, outcome.empty() ? std::nullopt : std::optional(outcome),
         produced && failed ? std::optional(failed->message) : std::nullopt);
-    ++metrics().steps_run;
+    ++recorded_;
     spdlog::debug("execution {} step {} {} \"{}\"", execution_id_, pending_[i], bytecode::step_kind_name(step.kind),
                   step.label);
   }

@@ -38,6 +38,9 @@ class StepHistory {
   // adding the fields of `how` (resumed_outcome) to their outcome.
   void close_open(const stdlib::Value& how);
 
+  // Rows written so far (for flow_steps_total, counted once the transaction commits).
+  size_t recorded() const { return recorded_; }
+
  private:
   std::string outcome_of(size_t index, const vm::Effect& effect, const stdlib::Value& extra) const;
 
@@ -46,6 +49,7 @@ class StepHistory {
   int64_t contact_id_, execution_id_;
   double now_;
   std::vector<uint32_t> pending_;
+  size_t recorded_ = 0;
 };
 
 // How a suspension ended, for its row: a wait {result: "received", event_id, event} or
