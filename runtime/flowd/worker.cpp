@@ -38,7 +38,11 @@ void Worker::run(std::stop_token stop) {
       }
       while (!stop.stop_requested() && job_.drain(*conn) >= job_.batch) {
       }
-      if (!stop.stop_requested()) {
+      // Notifications already here mean more work (no need to ask when the next is due),
+      // however many there are: one drain serves them all.
+      bool notified = false;
+      while (conn->wait_for_notification(std::chrono::milliseconds(0))) notified = true;
+      if (!stop.stop_requested() && !notified) {
         conn->wait_for_notification(job_.idle_wait ? std::min(kIdleWait, job_.idle_wait(*conn)) : kIdleWait);
       }
     } catch (const std::exception& error) {
