@@ -34,6 +34,9 @@ TrackResult track(store::Connection& conn, const TrackRequest& request, double n
   // The contact's id is a scalar subquery, which PostgreSQL runs once, before the rest, so
   // that the plans (generic ones: the statements are prepared) look executions up by
   // contact_id through the index; a join on contacts let the enrolment check scan them all.
+  // currval('events_id_seq') (events.id is a bigserial, migration 1) is this session's
+  // event: the insert before it always inserts exactly one row, the upsert having made the
+  // contact.
   static const std::string contact_id = "SELECT id FROM contacts WHERE email = $1";
   store::Connection::Deferred contact, event, started, resumed;
   store::with_transaction(conn, [&](store::Connection& c) {

@@ -202,17 +202,19 @@ int main(int argc, char** argv) {
   serve_command->add_option("--data-dir", options.data_dir, "the local PostgreSQL, and mail/*.eml without --smtp-url")
       ->envname("FLOW_DATA_DIR")
       ->capture_default_str();
-  serve_command->add_option("--workers", options.workers, "worker threads running due executions")
+  serve_command
+      ->add_option("--workers", options.workers,
+                   "worker threads running due executions (0: none here, another flowd on the database runs them)")
       ->envname("FLOW_WORKERS")
-      ->check(CLI::Range(1, 64))
+      ->check(CLI::Range(0, 64))
       ->capture_default_str();
-  serve_command->add_option("--mailers", options.mailers, "worker threads delivering the outbox")
+  serve_command->add_option("--mailers", options.mailers, "worker threads delivering the outbox (0: none here)")
       ->envname("FLOW_MAILERS")
-      ->check(CLI::Range(1, 64))
+      ->check(CLI::Range(0, 64))
       ->capture_default_str();
-  serve_command->add_option("--webhook-workers", options.webhook_workers, "worker threads calling webhooks")
+  serve_command->add_option("--webhook-workers", options.webhook_workers, "worker threads calling webhooks (0: none here)")
       ->envname("FLOW_WEBHOOK_WORKERS")
-      ->check(CLI::Range(1, 64))
+      ->check(CLI::Range(0, 64))
       ->capture_default_str();
   serve_command
       ->add_option("--smtp-url", options.smtp_url, "smtp://HOST[:PORT] or smtps://HOST[:PORT] (default: .eml files)")

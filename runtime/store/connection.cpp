@@ -152,15 +152,42 @@ bool Connection::in_transaction() const {
 }
 
 void Connection::run_deferred() {
-  const std::vector<Queued> queue = std::exchange(deferred_, {});
   // Preparing is a round trip of its own, so it comes first, outside the pipeline (once per
-  // statement text and session, like exec's).
+  // statement text and session, like exec's). A statement that fails to prepare is dropped
+  // and its error thrown, the rest of the queue kept: BEGIN and the writes are not lost.
   std::vector<const std::string*> names;
-  for (const Queued& statement : queue)
-    names.push_back(&prepared_name(statement.sql, static_cast<int>(statement.params.size())));
+  for (size_t i = 0; i < deferred_.size(); ++i) {
+    try {
+      names.push_back(&prepared_name(deferred_[i].sql, static_cast<int>(deferred_[i].params.size())));
+    } catch (const Error&) {
+      deferred_.erase(deferred_.begin() + static_cast<std::ptrdiff_t>(i));
+      throw;
+    }
+  }
+  const std::vector<Queued> queue = std::exchange(deferred_, {});
+  if (PQenterPipelineMode(conn_) != 1) throw_session_error("entering pipeline mode");
+  try {
+    pipeline(queue, names);
+  } catch (const Error& error) {
+    if (!error.connection_lost()) throw;  // an SQL error: the pipeline was read to its end
+    abandon_session();
+    throw;
+  } catch (...) {
+    // Results left unread would be taken for the next statement's: the session is
+    // unusable, and its transaction must not stay open on the server holding locks.
+    abandon_session();
+    throw Error(sqlstate::kConnectionFailure, "a pipeline was left unread; the session was closed", true);
+  }
+}
+
+// Sends `queue` and reads every result up to the sync point. Throws the first SQL error
+// after reading to the end (the session stays usable), or a lost-connection Error at once.
+void Connection::pipeline(const std::vector<Queued>& queue, const std::vector<const std::string*>& names) {
+  const auto broken = [this](std::string_view what) {
+    return Error(sqlstate::kConnectionFailure, std::string(what) + ": " + trimmed(PQerrorMessage(conn_)), true);
+  };
   // Blocking pipeline mode cannot deadlock here: the server answers each statement with a
   // few bytes, far less than a socket buffer, so it never stalls writing while we write.
-  if (PQenterPipelineMode(conn_) != 1) throw_session_error("entering pipeline mode");
   for (size_t i = 0; i < queue.size(); ++i) {
     const Bound bound(queue[i].params);
     const int sent = names[i]->empty()
@@ -168,23 +195,23 @@ void Connection::run_deferred() {
                                              bound.lengths.data(), bound.formats.data(), 0)
                          : PQsendQueryPrepared(conn_, names[i]->c_str(), bound.count(), bound.values.data(),
                                                bound.lengths.data(), bound.formats.data(), 0);
-    if (sent != 1) throw_session_error("sending a statement");
+    if (sent != 1) throw broken("sending a statement");
   }
-  if (PQpipelineSync(conn_) != 1) throw_session_error("sending a pipeline");
+  if (PQpipelineSync(conn_) != 1) throw broken("sending a pipeline");
   // Each statement's results end with a null; after an error the server skips the rest
   // (PGRES_PIPELINE_ABORTED) up to the sync point, and the first error is the one to throw.
   std::optional<Error> failure;
   for (const Queued& statement : queue) {
     PGresult* raw = PQgetResult(conn_);
-    if (!raw) throw_session_error("reading a pipeline");
+    if (!raw) throw broken("reading a pipeline");
     if (PQresultStatus(raw) == PGRES_PIPELINE_ABORTED) {
       PQclear(raw);
     } else {
       try {
         statement.deferred.slot_->emplace(checked(conn_, raw, statement.sql));
       } catch (Error& error) {
+        if (error.connection_lost()) throw;
         if (!failure) failure.emplace(std::move(error));
-        if (failure->connection_lost()) throw std::move(*failure);
       }
     }
     while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);
@@ -192,8 +219,14 @@ void Connection::run_deferred() {
   PGresult* sync = PQgetResult(conn_);
   const bool synced = sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
   PQclear(sync);
-  if (!synced || PQexitPipelineMode(conn_) != 1) throw_session_error("ending a pipeline");
+  if (!synced || PQexitPipelineMode(conn_) != 1) throw broken("ending a pipeline");
   if (failure) throw std::move(*failure);
+}
+
+void Connection::abandon_session() {
+  PQfinish(conn_);
+  conn_ = nullptr;
+  prepared_.clear();
 }
 
 const std::string& Connection::prepared_name(const std::string& sql, int param_count) {
@@ -209,6 +242,7 @@ const std::string& Connection::prepared_name(const std::string& sql, int param_c
 
 void Connection::exec_script(std::string_view sql) {
   if (!conn_) throw_session_error("exec");
+  if (!deferred_.empty()) run_deferred();  // in order: what was queued runs first
   checked(conn_, PQexec(conn_, std::string(sql).c_str()), sql);
 }
 

@@ -64,7 +64,9 @@ class Connection {
   // first error among them is thrown by that exec(). For statements nothing needs to read
   // before then — BEGIN, writes, NOTIFY — so that a transaction costs a round trip per
   // statement that is read, plus its COMMIT, instead of one per statement. Outside a
-  // transaction, the statements of one round trip form one implicit transaction.
+  // transaction, the statements of one round trip form one implicit transaction. They are
+  // prepared before they are sent, so none may name a table created earlier in the same
+  // round trip.
   template <typename... Args>
   Deferred defer(std::string_view sql, const Args&... args) {
     const std::array<Param, sizeof...(Args)> params{Param(args)...};
@@ -73,6 +75,7 @@ class Connection {
   Deferred defer_params(std::string_view sql, std::span<const Param> params);
   // Drops the queued statements unsent (a transaction that rolls back has no use for them).
   void discard_deferred() { deferred_.clear(); }
+  bool has_deferred() const { return !deferred_.empty(); }
   // A transaction block is open on the session (BEGIN has run, COMMIT or ROLLBACK not yet).
   bool in_transaction() const;
   // Several `;`-separated statements, no parameters: for constant SQL only (migrations).
@@ -102,6 +105,10 @@ class Connection {
   [[noreturn]] void throw_session_error(std::string_view what) const;
   // Sends the queued statements in one pipeline and fills their results.
   void run_deferred();
+  struct Queued;
+  void pipeline(const std::vector<Queued>& queue, const std::vector<const std::string*>& names);
+  // Closes a session whose state is unknown; the next use reports it lost (reconnect()).
+  void abandon_session();
 
   struct Queued {
     std::string sql;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 #include <random>
+#include <stdexcept>
 #include <thread>
 
 #include "runtime/store/error.hpp"
@@ -32,6 +33,8 @@ std::chrono::milliseconds backoff(const RetryPolicy& policy, int attempt) {
 
 // BEGIN is deferred: it travels with the transaction's first statement.
 Transaction::Transaction(Connection& connection, Isolation isolation) : connection_(connection) {
+  // They would run inside this transaction, though queued before it.
+  if (connection_.has_deferred()) throw std::logic_error("a transaction began with statements still deferred");
   connection_.defer(begin_statement(isolation));
 }
 

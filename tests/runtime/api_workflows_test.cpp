@@ -64,7 +64,9 @@ class ApiWorkflowsTest : public DatabaseTest {
     EXPECT_EQ(response.status, status) << response.body;
     json body = json::parse(response.body, nullptr, false);
     EXPECT_TRUE(body.is_object()) << response.body;
-    if (body.is_object()) EXPECT_EQ(body["success"], status < 300) << response.body;
+    if (body.is_object()) {
+      EXPECT_EQ(body["success"], status < 300) << response.body;
+    }
     return body;
   }
   // Creates the workflows of `source`; their ids by name.

@@ -3,6 +3,8 @@
 // from running twice and every email from being sent twice, and every execution finishes.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "support/mail_load.hpp"
 
 namespace flow::runtime::testing {
@@ -37,6 +39,27 @@ TEST_F(FlowdTwoProcess, ShareOneDatabaseWithoutRunningAStepTwice) {
   EXPECT_EQ(mail.duplicates, 0) << "without a crash every email is sent once";
   EXPECT_EQ(a.terminate(), 0) << a.log();
   EXPECT_EQ(b.terminate(), 0) << b.log();
+}
+
+// The API and the workers split over processes: one flowd with no workers accepts the
+// events (its executions wait in the database), another with workers runs them.
+TEST_F(FlowdTwoProcess, AnApiOnlyFlowdLeavesTheWorkToAnother) {
+  constexpr int kQueued = 200;
+  FlowdProcess api = flowd("api");
+  FlowdProcess runner = flowd("runner");
+  ASSERT_TRUE(api.start_and_wait(flags({"--workers", "0", "--mailers", "0", "--webhook-workers", "0"}))) << api.log();
+  ASSERT_EQ(track_many({api.port()}, kQueued), 0) << api.log();
+  std::this_thread::sleep_for(1s);  // time in which a worker would have started some
+  EXPECT_EQ(count(db(), "SELECT count(*) FROM executions WHERE status = 'RUNNING'"), kQueued);
+  EXPECT_EQ(count(db(), "SELECT count(*) FROM step_history"), 0) << "no step ran without a worker";
+
+  ASSERT_TRUE(runner.start_and_wait(flags())) << runner.log();
+  ASSERT_TRUE(eventually([&] { return load_done(db(), kQueued); }, 120s)) << runner.log();
+  const MailTally mail = tally_mail(db(), *smtp_);
+  EXPECT_TRUE(mail.missing.empty()) << mail.missing.size() << " never received";
+  EXPECT_EQ(mail.distinct, static_cast<size_t>(2 * kQueued));
+  EXPECT_EQ(api.terminate(), 0) << api.log();
+  EXPECT_EQ(runner.terminate(), 0) << runner.log();
 }
 
 }  // namespace

@@ -32,6 +32,7 @@ TEST_F(Deferred, TheFirstErrorIsThrownByTheNextExecAndLaterStatementsDoNotRun) {
   db().defer("INSERT INTO t VALUES (1)");
   db().defer("INSERT INTO t VALUES (1)");  // a duplicate key
   const auto after = db().defer("INSERT INTO t VALUES (2)");
+  db().defer("SELECT 1/0");  // would fail too, had it run
   try {
     db().exec("SELECT 1");
     FAIL() << "the duplicate key must be reported by the exec that sent it";
@@ -83,11 +84,29 @@ TEST_F(Deferred, NotifyOnCommitIsHeardOnlyAfterTheCommit) {
   {
     Transaction transaction(db());
     db().notify_on_commit("deferred_test", "rolled back");
+    db().exec("SELECT 1");  // the NOTIFY has run, inside the transaction
   }
-  with_transaction(db(), [](Connection& c) { c.notify_on_commit("deferred_test", "committed"); });
+  Transaction transaction(db());
+  db().notify_on_commit("deferred_test", "committed");
+  db().exec("SELECT 1");
+  EXPECT_EQ(listener.wait_for_notification(std::chrono::milliseconds(200)), std::nullopt) << "not before the commit";
+  transaction.commit();
   const auto heard = listener.wait_for_notification(std::chrono::seconds(10));
   ASSERT_TRUE(heard);
-  EXPECT_EQ(heard->payload, "committed");
+  EXPECT_EQ(heard->payload, "committed") << "the rolled-back one never arrives";
+}
+
+// A statement that cannot even be prepared fails before anything is sent: the queue,
+// BEGIN included, is kept, and the transaction goes on whole.
+TEST_F(Deferred, AStatementThatFailsToPrepareLosesNothingQueued) {
+  db().exec("CREATE TABLE t (id integer)");
+  Transaction transaction(db());
+  db().defer("INSERT INTO t VALUES (1)");
+  EXPECT_THROW(db().exec("SELEC 1"), Error);
+  db().exec("INSERT INTO t VALUES (2)");
+  EXPECT_TRUE(db().in_transaction());
+  transaction.commit();
+  EXPECT_EQ(count(db()), 2);
 }
 
 }  // namespace
