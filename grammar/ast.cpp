@@ -4,6 +4,23 @@
 
 namespace flow::grammar {
 
+void* Arena::allocate(size_t bytes, size_t align) {
+  // Blocks of 16 KiB: a small file takes one, a large one a block per few hundred nodes.
+  constexpr size_t kBlock = size_t{16} << 10;
+  const size_t pad = (align - reinterpret_cast<uintptr_t>(next_) % align) % align;
+  if (next_ == nullptr || pad + bytes > left_) {
+    const size_t size = std::max(kBlock, bytes);
+    blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(size));
+    next_ = blocks_.back().get();
+    left_ = size;
+    return allocate(bytes, align);
+  }
+  std::byte* at = next_ + pad;
+  next_ = at + bytes;
+  left_ -= pad + bytes;
+  return at;
+}
+
 double Expr::seconds() const {
   static constexpr double kSeconds[] = {1, 60, 3600, 86400, 604800};
   return number * kSeconds[static_cast<size_t>(unit)];
@@ -16,7 +33,7 @@ bool Expr::is_plain_string() const {
 
 std::string Expr::plain_text() const {
   std::string text;
-  for (const StringPart& part : parts) text += part.text;
+  for (const StringPart& part : parts) text.append(part.text);
   return text;
 }
 

@@ -1,10 +1,20 @@
 #pragma once
 // The syntax tree of a .flow file. Nodes live in vectors owned by the Ast and refer to
 // each other by index (ExprId, StmtId), so the tree has no pointers, copies trivially and
-// is cheap to build. Every node records its Span when the parser makes it.
+// is cheap to build. Every node records its Span when the parser makes it. What a node
+// holds a variable number of (the items of a list, the parts of a string, the statements
+// of a block) and the text of names live in the Ast's arena, as Slices and Texts: a node
+// is small and owns no heap block of its own, so a large file touches little memory.
+#include <array>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "grammar/source.hpp"
@@ -15,8 +25,77 @@ using ExprId = uint32_t;
 using StmtId = uint32_t;
 inline constexpr uint32_t kNone = UINT32_MAX;
 
+// Text kept in the Ast's arena (a name, a piece of a string literal). A string_view that
+// also concatenates with strings and converts to one, as a std::string member did, so
+// `"send " + name.text` and `std::string label = name.text` read as before.
+struct Text : std::string_view {
+  using std::string_view::string_view;
+  constexpr Text(std::string_view text) : std::string_view(text) {}
+  std::string str() const { return std::string(*this); }
+  operator std::string() const { return str(); }
+};
+inline std::string operator+(std::string left, Text right) { return left.append(right); }
+inline std::string operator+(const char* left, Text right) { return std::string(left).append(right); }
+inline std::string operator+(Text left, std::string_view right) { return left.str().append(right); }
+inline std::string operator+(Text left, const std::string& right) { return left.str().append(right); }
+inline std::string operator+(Text left, const char* right) { return left.str().append(right); }
+inline std::string operator+(Text left, char right) { return left.str() + right; }
+
+// A read-only run of elements in the Ast's arena, with the part of std::vector's interface
+// that readers of the tree use.
+template <typename T>
+class Slice {
+ public:
+  Slice() = default;
+  Slice(const T* data, size_t size) : data_(data), size_(static_cast<uint32_t>(size)) {}
+  const T* begin() const { return data_; }
+  const T* end() const { return data_ + size_; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const T& operator[](size_t i) const { return data_[i]; }
+  const T& at(size_t i) const {
+    if (i >= size_) throw std::out_of_range("Slice::at");
+    return data_[i];
+  }
+  const T& front() const { return data_[0]; }
+  const T& back() const { return data_[size_ - 1]; }
+
+ private:
+  const T* data_ = nullptr;
+  uint32_t size_ = 0;
+};
+
+// Append-only storage for the Slices and Texts of one Ast: memory from a few large blocks
+// instead of a heap block per node. What it holds is trivially copyable and never moves.
+class Arena {
+ public:
+  template <typename T>
+  Slice<T> copy(const T* data, size_t size) {
+    static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+    if (size == 0) return {};
+    void* to = allocate(size * sizeof(T), alignof(T));
+    std::memcpy(to, data, size * sizeof(T));
+    return Slice<T>(static_cast<const T*>(to), size);
+  }
+  template <typename T>
+  Slice<T> copy(const std::vector<T>& items) { return copy(items.data(), items.size()); }
+  Text copy(std::string_view text) {
+    if (text.empty()) return {};
+    void* to = allocate(text.size(), 1);
+    std::memcpy(to, text.data(), text.size());
+    return Text(static_cast<const char*>(to), text.size());
+  }
+
+ private:
+  void* allocate(size_t bytes, size_t align);
+
+  std::vector<std::unique_ptr<std::byte[]>> blocks_;
+  std::byte* next_ = nullptr;
+  size_t left_ = 0;
+};
+
 struct Name {
-  std::string text;
+  Text text;
   Span span;
 };
 
@@ -46,7 +125,7 @@ enum class DurationUnit : uint8_t { Seconds, Minutes, Hours, Days, Weeks };
 // One piece of a string literal: literal text, or a `{{ expr }}` hole (raw: `{{{ expr }}}`,
 // which is not HTML-escaped when the string is an HTML body).
 struct StringPart {
-  std::string text;     // unescaped literal text when hole == kNone
+  Text text;            // unescaped literal text when hole == kNone
   ExprId hole = kNone;  // the expression of a hole
   bool raw = false;
   Span span;
@@ -54,17 +133,17 @@ struct StringPart {
 
 struct Expr {
   ExprKind kind = ExprKind::Null;
-  Span span;
   bool boolean = false;
-  double number = 0;  // Number, and the amount of a Duration
   DurationUnit unit = DurationUnit::Seconds;
   UnaryOp unary_op = UnaryOp::Not;
   BinaryOp binary_op = BinaryOp::Or;
-  Name name;                     // Variable, Member (the field), Call (the function)
-  ExprId operand = kNone;        // Member, Index, Unary, Binary lhs
-  std::vector<ExprId> items;     // List, Object values, Call arguments, Index, Binary rhs
-  std::vector<Name> keys;        // Object keys
-  std::vector<StringPart> parts; // String
+  Span span;
+  ExprId operand = kNone;   // Member, Index, Unary, Binary lhs
+  double number = 0;        // Number, and the amount of a Duration
+  Name name;                // Variable, Member (the field), Call (the function)
+  Slice<ExprId> items;      // List, Object values, Call arguments, Index, Binary rhs
+  Slice<Name> keys;         // Object keys
+  Slice<StringPart> parts;  // String
 
   double seconds() const;  // Duration only
   bool is_plain_string() const;  // a String with no holes
@@ -88,7 +167,7 @@ enum class StmtKind : uint8_t {
   Goto,     // name
 };
 
-using Block = std::vector<StmtId>;
+using Block = Slice<StmtId>;
 
 struct WebhookOptions {
   ExprId headers = kNone;  // object
@@ -101,12 +180,12 @@ struct Stmt {
   StmtKind kind = StmtKind::Send;
   Span span;  // the whole statement, keyword to end
   Name name;
-  std::string method;  // Webhook: "GET", "POST", "PUT", "PATCH", "DELETE"
+  Text method;  // Webhook: "GET", "POST", "PUT", "PATCH", "DELETE"
   ExprId expr = kNone;
   ExprId expr2 = kNone;
-  std::vector<ExprId> conditions;  // If
-  std::vector<Block> blocks;       // If, Wait
-  std::vector<bool> has_block;     // Wait: whether `received` / `timeout` were written
+  Slice<ExprId> conditions;  // If
+  Slice<Block> blocks;       // If, Wait
+  std::array<bool, 2> has_block = {false, false};  // Wait: whether `received` / `timeout` were written
   WebhookOptions webhook;
 };
 
@@ -141,6 +220,8 @@ struct Comment {
 
 struct Ast {
   uint32_t file = 0;
+  // Shared by copies of the Ast, which only ever add to it.
+  std::shared_ptr<Arena> arena = std::make_shared<Arena>();
   std::vector<Expr> exprs;
   std::vector<Stmt> stmts;
   std::vector<Template> templates;

@@ -156,12 +156,13 @@ std::string escape(std::string_view text, bool brace_follows) {
   return out;
 }
 
-bool starts_with_brace(const std::vector<StringPart>& parts, size_t index) {
+bool starts_with_brace(const Slice<StringPart>& parts, size_t index) {
   if (index >= parts.size()) return false;
   return parts[index].hole != kNone || (!parts[index].text.empty() && parts[index].text[0] == '{');
 }
 
-std::string lower(std::string text) {
+std::string lower(std::string_view view) {
+  std::string text(view);
   std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
   return text;
 }
@@ -519,7 +520,7 @@ class Formatter {
            operand(e.items[0], level + 1);
   }
 
-  std::string comma_list(const std::vector<ExprId>& items) const {
+  std::string comma_list(const Slice<ExprId>& items) const {
     std::string out;
     for (size_t i = 0; i < items.size(); ++i) out += (i > 0 ? ", " : "") + flat(items[i]);
     return out;
@@ -533,7 +534,7 @@ class Formatter {
   }
 
   static std::string key_text(const Name& key) {
-    return is_word(key.text) ? key.text : "\"" + escape(key.text, false) + "\"";
+    return is_word(key.text) ? key.text.str() : "\"" + escape(key.text, false) + "\"";
   }
 
   // "..." strings are re-escaped; """...""" strings keep their source text between holes.

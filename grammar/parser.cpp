@@ -50,11 +50,11 @@ void append_utf8(std::string& out, uint32_t cp) {
   }
 }
 
-// A string literal (or a whole template file) being read: finished parts, and the
-// literal text since the last hole.
+// A string literal (or a whole template file) being read: where its finished parts begin
+// on the Builder's parts stack, and the literal text since the last hole.
 struct StringInProgress {
   uint32_t begin = 0;
-  std::vector<StringPart> parts;
+  size_t parts = 0;
   std::string text;
   uint32_t text_begin = 0;
   uint32_t text_end = 0;
@@ -62,11 +62,19 @@ struct StringInProgress {
 };
 
 // An open `{` of a block (or of a template, `wait` or `webhook` body); statements that
-// complete inside it are collected here until the `}`.
+// complete inside it are collected on the Builder's block stack from `stmts` on, until the `}`.
 struct OpenBrace {
   uint32_t offset = 0;
   std::string owner;  // "workflow `onboarding`", "`if`", ... for "close the block of …"
-  Block stmts;
+  size_t stmts = 0;
+};
+
+// An if, wait or webhook statement whose blocks are being read; its conditions and blocks
+// so far are on the Builder's stacks from `conditions` and `blocks` on.
+struct PendingStmt {
+  Stmt stmt;
+  size_t conditions = 0;
+  size_t blocks = 0;
 };
 
 // Where the items of a list, object or call begin on the value and name stacks.
@@ -117,7 +125,8 @@ class Builder {
   // Stack heights at the start of a statement or item, to forget a broken one.
   struct Checkpoint {
     uint32_t offset = 0;
-    size_t values = 0, names = 0, ops = 0, marks = 0, strings = 0, opens = 0, pending = 0;
+    size_t values = 0, names = 0, ops = 0, marks = 0, strings = 0, parts = 0, opens = 0, block_stmts = 0, pending = 0,
+           conditions = 0, blocks = 0;
   };
 
   class NestingGuard {
@@ -133,6 +142,7 @@ class Builder {
 
   Builder(Ast& ast, const SourceSet& sources, uint32_t file, DiagnosticSink& sink, DiagnosticKind syntax_kind)
       : ast_(ast),
+        arena_(*ast.arena),
         source_(sources.file(file)),
         text_(source_.text()),
         file_(file),
@@ -207,8 +217,9 @@ class Builder {
   // ---- recovery
 
   Checkpoint checkpoint(const char* at) const {
-    return Checkpoint{offset(at),     values_.size(),  names_.size(), ops_.size(), marks_.size(),
-                      strings_.size(), opens_.size(), pending_.size()};
+    return Checkpoint{offset(at),         values_.size(),     names_.size(),         ops_.size(),
+                      marks_.size(),      strings_.size(),    parts_.size(),         opens_.size(),
+                      block_stmts_.size(), pending_.size(), pending_conditions_.size(), pending_blocks_.size()};
   }
 
   bool can_recover(const Failure& failure, rules::line_sync) const { return !failure.abandons_item; }
@@ -231,6 +242,8 @@ class Builder {
     return static_cast<ExprId>(ast_.exprs.size() - 1);
   }
   void push(Expr&& expr) { values_.push_back(add(std::move(expr))); }
+  Text copy_text(std::string_view text) { return arena_.copy(text); }
+  Slice<ExprId> copy_ids(ExprId id) { return arena_.copy(&id, 1); }
   void push_value_id(ExprId id) { values_.push_back(id); }  // kNone stands for an absent value
   const Expr& expr(ExprId id) const { return ast_.exprs[id]; }
   ExprId pop_value() {
@@ -239,9 +252,9 @@ class Builder {
     return id;
   }
 
-  void push_name(std::string text, Span span) { names_.push_back(Name{std::move(text), span}); }
+  void push_name(std::string_view text, Span span) { names_.push_back(Name{arena_.copy(text), span}); }
   Name pop_name() {
-    Name name = std::move(names_.back());
+    Name name = names_.back();
     names_.pop_back();
     return name;
   }
@@ -283,7 +296,7 @@ class Builder {
     Expr expr = make_expr(ExprKind::Binary, span_of(lhs, rhs));
     expr.binary_op = top.op;
     expr.operand = lhs;
-    expr.items = {rhs};
+    expr.items = arena_.copy(&rhs, 1);
     push(std::move(expr));
   }
   void reduce_unary(UnaryOp op, uint32_t begin) {
@@ -296,15 +309,14 @@ class Builder {
 
   void open_items() { marks_.push_back(Mark{values_.size(), names_.size()}); }
   // The values (and names) pushed since the matching open_items().
-  std::pair<std::vector<ExprId>, std::vector<Name>> close_items() {
+  std::pair<Slice<ExprId>, Slice<Name>> close_items() {
     const Mark mark = marks_.back();
     marks_.pop_back();
-    std::vector<ExprId> items(values_.begin() + static_cast<std::ptrdiff_t>(mark.values), values_.end());
-    std::vector<Name> keys(std::make_move_iterator(names_.begin() + static_cast<std::ptrdiff_t>(mark.names)),
-                           std::make_move_iterator(names_.end()));
+    const Slice<ExprId> items = arena_.copy(values_.data() + mark.values, values_.size() - mark.values);
+    const Slice<Name> keys = arena_.copy(names_.data() + mark.names, names_.size() - mark.names);
     values_.resize(mark.values);
     names_.resize(mark.names);
-    return {std::move(items), std::move(keys)};
+    return {items, keys};
   }
 
   // ---- numbers: the token's value, then optionally its unit
@@ -314,8 +326,11 @@ class Builder {
 
   // ---- strings
 
-  void open_string(uint32_t begin) { strings_.emplace_back();
-    strings_.back().begin = begin; }
+  void open_string(uint32_t begin) {
+    StringInProgress& s = strings_.emplace_back();
+    s.begin = begin;
+    s.parts = parts_.size();
+  }
   void append_text(uint32_t begin, uint32_t end, std::string_view bytes) {
     StringInProgress& s = strings_.back();
     if (s.text.empty()) s.text_begin = begin;
@@ -325,14 +340,14 @@ class Builder {
   void flush_text() {
     StringInProgress& s = strings_.back();
     if (s.text.empty()) return;
-    s.parts.emplace_back();
-    s.parts.back().text = std::move(s.text);
-    s.parts.back().span = span(s.text_begin, s.text_end);
+    StringPart& part = parts_.emplace_back();
+    part.text = arena_.copy(s.text);
+    part.span = span(s.text_begin, s.text_end);
     s.text.clear();
   }
   void add_hole(bool raw, uint32_t begin, uint32_t end) {
     const ExprId hole = pop_value();
-    StringPart& part = strings_.back().parts.emplace_back();
+    StringPart& part = parts_.emplace_back();
     part.hole = hole;
     part.raw = raw;
     part.span = span(begin, end);
@@ -344,7 +359,9 @@ class Builder {
   ExprId close_string(uint32_t end) {
     flush_text();
     Expr expr = make_expr(ExprKind::String, span(strings_.back().begin, end));
-    expr.parts = std::move(strings_.back().parts);
+    const size_t first = strings_.back().parts;
+    expr.parts = arena_.copy(parts_.data() + first, parts_.size() - first);
+    parts_.resize(first);
     strings_.pop_back();
     return add(std::move(expr));
   }
@@ -354,24 +371,42 @@ class Builder {
   std::string next_block_owner;  // set by the keyword before a `{`
   std::optional<Block> closed_block;
 
-  void open_brace(uint32_t at) { opens_.push_back(OpenBrace{at, next_block_owner, {}}); }
+  void open_brace(uint32_t at) { opens_.push_back(OpenBrace{at, next_block_owner, block_stmts_.size()}); }
   void close_brace() {
-    closed_block = std::move(opens_.back().stmts);
+    const size_t first = opens_.back().stmts;
+    closed_block = arena_.copy(block_stmts_.data() + first, block_stmts_.size() - first);
+    block_stmts_.resize(first);
     opens_.pop_back();
   }
   Block take_block() { return std::exchange(closed_block, std::nullopt).value_or(Block{}); }
 
-  void begin_stmt(StmtKind kind) { pending_.emplace_back().kind = kind; }
-  Stmt& pending() { return pending_.back(); }
-  void finish_pending(Span whole) {
-    Stmt stmt = std::move(pending_.back());
-    pending_.pop_back();
-    finish(std::move(stmt), whole);
+  void begin_stmt(StmtKind kind) {
+    PendingStmt& p = pending_.emplace_back();
+    p.stmt.kind = kind;
+    p.conditions = pending_conditions_.size();
+    p.blocks = pending_blocks_.size();
   }
-  void finish(Stmt stmt, Span whole) {
-    stmt.span = whole;
-    ast_.stmts.push_back(std::move(stmt));
-    opens_.back().stmts.push_back(static_cast<StmtId>(ast_.stmts.size() - 1));
+  Stmt& pending() { return pending_.back().stmt; }
+  void add_condition(ExprId condition) { pending_conditions_.push_back(condition); }
+  void add_block(Block block) { pending_blocks_.push_back(block); }
+  // The blocks of a `wait`: both present from the start, set by index.
+  void add_wait_branches() { pending_blocks_.resize(pending_blocks_.size() + 2); }
+  Block& pending_block(size_t index) { return pending_blocks_[pending_.back().blocks + index]; }
+  void set_method(std::string_view method) { pending().method = arena_.copy(method); }
+  void finish_pending(Span whole) {
+    PendingStmt& p = pending_.back();
+    Stmt stmt = p.stmt;
+    stmt.conditions = arena_.copy(pending_conditions_.data() + p.conditions, pending_conditions_.size() - p.conditions);
+    stmt.blocks = arena_.copy(pending_blocks_.data() + p.blocks, pending_blocks_.size() - p.blocks);
+    pending_conditions_.resize(p.conditions);
+    pending_blocks_.resize(p.blocks);
+    pending_.pop_back();
+    finish(stmt, whole);
+  }
+  void finish(const Stmt& stmt, Span whole) {
+    ast_.stmts.push_back(stmt);
+    ast_.stmts.back().span = whole;
+    block_stmts_.push_back(static_cast<StmtId>(ast_.stmts.size() - 1));
   }
 
   // ---- items
@@ -430,7 +465,10 @@ class Builder {
   // A workflow abandoned at a missing `}` keeps the statements its body had so far.
   void keep_parsed_body(const Checkpoint& checkpoint) {
     if (item_ == ItemKind::Workflow && opens_.size() > checkpoint.opens) {
-      workflow().body = std::move(opens_[checkpoint.opens].stmts);
+      // Its statements on the block stack end where those of a block opened inside it begin.
+      const size_t first = opens_[checkpoint.opens].stmts;
+      const size_t end = opens_.size() > checkpoint.opens + 1 ? opens_[checkpoint.opens + 1].stmts : block_stmts_.size();
+      workflow().body = arena_.copy(block_stmts_.data() + first, end - first);
     }
     item_ = ItemKind::None;
   }
@@ -441,8 +479,12 @@ class Builder {
     ops_.resize(c.ops);
     marks_.resize(c.marks);
     strings_.resize(c.strings);
+    parts_.resize(c.parts);
     opens_.resize(c.opens);
+    block_stmts_.resize(c.block_stmts);
     pending_.resize(c.pending);
+    pending_conditions_.resize(c.conditions);
+    pending_blocks_.resize(c.blocks);
     closed_block.reset();
   }
 
@@ -542,6 +584,7 @@ class Builder {
   }
 
   Ast& ast_;
+  Arena& arena_;
   const SourceFile& source_;
   const std::string& text_;
   uint32_t file_;
@@ -554,8 +597,12 @@ class Builder {
   std::vector<PendingOp> ops_;
   std::vector<Mark> marks_;
   std::vector<StringInProgress> strings_;
+  std::vector<StringPart> parts_;  // the finished parts of the strings being read
   std::vector<OpenBrace> opens_;
-  std::vector<Stmt> pending_;  // if, wait and webhook statements whose blocks are being read
+  std::vector<StmtId> block_stmts_;  // the statements of the open blocks so far
+  std::vector<PendingStmt> pending_;  // if, wait and webhook statements whose blocks are being read
+  std::vector<ExprId> pending_conditions_;
+  std::vector<Block> pending_blocks_;
   uint32_t depth_ = 0;
   uint32_t comments_end_ = 0;
   ItemKind item_ = ItemKind::None;
@@ -609,7 +656,7 @@ struct action<rules::comment> {
 struct push_name {
   template <typename ActionInput>
   static void apply(const ActionInput& in, Builder& b) {
-    b.push_name(in.string(), b.span(in));
+    b.push_name(in.string_view(), b.span(in));
   }
 };
 template <> struct action<rules::ident> : push_name {};
@@ -677,7 +724,7 @@ struct push_variable {
   template <typename ActionInput>
   static void apply(const ActionInput& in, Builder& b) {
     Expr expr = make_expr(ExprKind::Variable, b.span(in));
-    expr.name = Name{in.string(), expr.span};
+    expr.name = Name{b.copy_text(in.string_view()), expr.span};
     b.push(std::move(expr));
   }
 };
@@ -870,7 +917,7 @@ struct action<rules::index> {
     const ExprId operand = b.pop_value();
     Expr expr = make_expr(ExprKind::Index, b.span(b.expr(operand).span.begin.offset, end_of(in, b)));
     expr.operand = operand;
-    expr.items = {index};
+    expr.items = b.copy_ids(index);
     b.push(std::move(expr));
   }
 };
@@ -947,8 +994,7 @@ template <>
 struct action<rules::wait_start> : begin_compound<StmtKind::Wait, kWaitFor> {
   static void apply0(Builder& b) {
     begin_compound::apply0(b);
-    b.pending().blocks.resize(2);
-    b.pending().has_block.resize(2, false);
+    b.add_wait_branches();
   }
 };
 
@@ -975,10 +1021,10 @@ struct action<rules::rbrace> {
 };
 
 template <> struct action<rules::if_condition> {
-  static void apply0(Builder& b) { b.pending().conditions.push_back(b.pop_value()); }
+  static void apply0(Builder& b) { b.add_condition(b.pop_value()); }
 };
 struct add_if_block {
-  static void apply0(Builder& b) { b.pending().blocks.push_back(b.take_block()); }
+  static void apply0(Builder& b) { b.add_block(b.take_block()); }
 };
 template <> struct action<rules::then_block> : add_if_block {};
 template <> struct action<rules::else_block> : add_if_block {};
@@ -1001,7 +1047,7 @@ struct set_wait_branch {
   template <typename ActionInput>
   static void apply(const ActionInput& in, Builder& b) {
     if (b.pending().has_block[Branch]) report_repeated(in, b, Name, kWaitFor);
-    b.pending().blocks[Branch] = b.take_block();
+    b.pending_block(Branch) = b.take_block();
     b.pending().has_block[Branch] = true;
   }
 };
@@ -1014,7 +1060,7 @@ struct action<rules::http_method> {
   static void apply(const ActionInput& in, Builder& b) {
     std::string method = in.string();
     std::transform(method.begin(), method.end(), method.begin(), [](char c) { return static_cast<char>(c - 'a' + 'A'); });
-    b.pending().method = std::move(method);
+    b.set_method(method);
   }
 };
 template <> struct action<rules::webhook_url> {
@@ -1045,7 +1091,7 @@ struct simple_stmt {
     stmt.kind = Kind;
     if constexpr (HasValue) stmt.expr = b.pop_value();
     if constexpr (HasName) stmt.name = b.pop_name();
-    b.finish(std::move(stmt), b.span(in));
+    b.finish(stmt, b.span(in));
   }
 };
 template <> struct action<rules::send_stmt> : simple_stmt<StmtKind::Send, true, false> {};

@@ -48,7 +48,7 @@ std::string number_text(double value) {
 
 std::string sexp(const Ast& ast, ExprId id);
 
-std::string items_sexp(const Ast& ast, const std::vector<ExprId>& items) {
+std::string items_sexp(const Ast& ast, const Slice<ExprId>& items) {
   std::string out;
   for (ExprId item : items) out += " " + sexp(ast, item);
   return out;
