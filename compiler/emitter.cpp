@@ -9,14 +9,17 @@ Emitter::Emitter(bytecode::Module& module, const grammar::SourceSet& sources, gr
     : module_(module), sources_(sources), sink_(sink) {}
 
 bytecode::SourceLoc Emitter::loc(const grammar::Span& span) {
-  if (span.file == last_file_) return bytecode::SourceLoc{last_file_index_, span.begin.line, span.begin.column};
-  // try_emplace, not emplace: emplace would allocate a node on every call just to find
-  // the file is known already.
-  const auto [it, inserted] = files_.try_emplace(span.file, static_cast<uint32_t>(module_.files.size()));
-  if (inserted) module_.files.push_back(sources_.file(span.file).name());
-  last_file_ = span.file;
-  last_file_index_ = it->second;
-  return bytecode::SourceLoc{it->second, span.begin.line, span.begin.column};
+  if (span.file != last_file_) {
+    // try_emplace, not emplace: emplace would allocate a node on every call just to find
+    // the file is known already.
+    const auto [it, inserted] = files_.try_emplace(span.file, static_cast<uint32_t>(module_.files.size()));
+    if (inserted) module_.files.push_back(sources_.file(span.file).name());
+    last_file_ = span.file;
+    last_file_index_ = it->second;
+    cursor_.emplace(sources_.file(span.file));
+  }
+  const grammar::Pos begin = cursor_->position(span.begin.offset);
+  return bytecode::SourceLoc{last_file_index_, begin.line, begin.column};
 }
 
 void Emitter::op(const grammar::Span& span, Op op, uint32_t a, uint8_t b) {

@@ -4,6 +4,7 @@
 // widths by shape); the module's own decoder (bytecode/instruction.hpp) reads it back.
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -76,6 +77,7 @@ class Emitter {
   // the same file, and loc() runs for every instruction.
   uint32_t last_file_ = UINT32_MAX;
   uint32_t last_file_index_ = 0;
+  std::optional<grammar::PositionCursor> cursor_;  // over the last file: line and column of its spans
   bool too_large_ = false;
 };
 

@@ -42,27 +42,33 @@ inline std::string operator+(Text left, const char* right) { return left.str().a
 inline std::string operator+(Text left, char right) { return left.str() + right; }
 
 // A read-only run of elements in the Ast's arena, with the part of std::vector's interface
-// that readers of the tree use.
+// that readers of the tree use. Only a pointer: the arena keeps the count just before the
+// first element, so a node with three lists pays 24 bytes, not 48.
 template <typename T>
 class Slice {
  public:
   Slice() = default;
-  Slice(const T* data, size_t size) : data_(data), size_(static_cast<uint32_t>(size)) {}
   const T* begin() const { return data_; }
-  const T* end() const { return data_ + size_; }
-  size_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
+  const T* end() const { return data_ + size(); }
+  size_t size() const {
+    if (data_ == nullptr) return 0;
+    uint32_t size;
+    std::memcpy(&size, reinterpret_cast<const std::byte*>(data_) - sizeof size, sizeof size);
+    return size;
+  }
+  bool empty() const { return data_ == nullptr; }
   const T& operator[](size_t i) const { return data_[i]; }
   const T& at(size_t i) const {
-    if (i >= size_) throw std::out_of_range("Slice::at");
+    if (i >= size()) throw std::out_of_range("Slice::at");
     return data_[i];
   }
   const T& front() const { return data_[0]; }
-  const T& back() const { return data_[size_ - 1]; }
+  const T& back() const { return data_[size() - 1]; }
 
  private:
-  const T* data_ = nullptr;
-  uint32_t size_ = 0;
+  friend class Arena;
+  explicit Slice(const T* data) : data_(data) {}
+  const T* data_ = nullptr;  // null when empty
 };
 
 // Append-only storage for the Slices and Texts of one Ast: memory from a few large blocks
@@ -73,9 +79,13 @@ class Arena {
   Slice<T> copy(const T* data, size_t size) {
     static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
     if (size == 0) return {};
-    void* to = allocate(size * sizeof(T), alignof(T));
-    std::memcpy(to, data, size * sizeof(T));
-    return Slice<T>(static_cast<const T*>(to), size);
+    // The count sits in the last 4 bytes of a header that keeps the elements aligned.
+    constexpr size_t header = alignof(T) > sizeof(uint32_t) ? alignof(T) : sizeof(uint32_t);
+    auto* at = static_cast<std::byte*>(allocate(header + size * sizeof(T), header)) + header;
+    const auto count = static_cast<uint32_t>(size);
+    std::memcpy(at - sizeof count, &count, sizeof count);
+    std::memcpy(at, data, size * sizeof(T));
+    return Slice<T>(reinterpret_cast<const T*>(at));
   }
   template <typename T>
   Slice<T> copy(const std::vector<T>& items) { return copy(items.data(), items.size()); }

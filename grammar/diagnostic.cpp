@@ -38,8 +38,14 @@ size_t DiagnosticList::error_count() const {
 
 namespace {
 
+// A span with its ends as line and column.
+struct LineSpan {
+  Pos begin;
+  Pos end;
+};
+
 // Tabs are kept in the caret line so the caret stays under the right character.
-std::string caret_line(std::string_view line, const Span& span) {
+std::string caret_line(std::string_view line, const LineSpan& span) {
   std::string out;
   uint32_t column = 1;
   size_t i = 0;
@@ -59,12 +65,12 @@ std::string caret_line(std::string_view line, const Span& span) {
 // A line as shown under a message, and the span shifted to match it.
 struct Excerpt {
   std::string text;
-  Span span;
+  LineSpan span;
 };
 
 // A very long line (a minified HTML template, say) is cut to a window of code points
 // around the caret, marked with `…` at the cut ends, so one message stays readable.
-Excerpt excerpt_around(std::string_view line, Span span) {
+Excerpt excerpt_around(std::string_view line, LineSpan span) {
   constexpr uint32_t kMaxColumns = 160;
   constexpr uint32_t kContext = 60;  // columns kept before the caret
   if (count_code_points(line) <= kMaxColumns) return {std::string(line), span};
@@ -87,9 +93,10 @@ Excerpt excerpt_around(std::string_view line, Span span) {
   return {std::move(text), span};
 }
 
-void render_one(std::string& out, const SourceSet& sources, const Span& span, std::string_view severity,
+void render_one(std::string& out, const SourceSet& sources, const Span& where, std::string_view severity,
                 std::string_view message) {
-  const SourceFile& file = sources.file(span.file);
+  const SourceFile& file = sources.file(where.file);
+  const LineSpan span{file.position(where.begin.offset), file.position(where.end.offset)};
   out += file.name() + ':' + std::to_string(span.begin.line) + ':' + std::to_string(span.begin.column) + ": ";
   out += severity;
   out += ": ";

@@ -5,11 +5,13 @@ namespace flow::grammar {
 namespace {
 
 nlohmann::json span_json(const SourceSet& sources, const Span& span) {
+  const Pos begin = sources.begin(span);
+  const Pos end = sources.end(span);
   return {{"file", sources.file(span.file).name()},
-          {"line", span.begin.line},
-          {"column", span.begin.column},
-          {"end_line", span.end.line},
-          {"end_column", span.end.column}};
+          {"line", begin.line},
+          {"column", begin.column},
+          {"end_line", end.line},
+          {"end_column", end.column}};
 }
 
 }  // namespace

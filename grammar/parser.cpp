@@ -152,14 +152,7 @@ class Builder {
   // ---- positions and reports
 
   uint32_t offset(const char* at) const { return static_cast<uint32_t>(at - text_.data()); }
-  // Spans are asked for mostly in source order, so the line of the last one is a good
-  // first guess for the next.
-  Pos position(uint32_t offset) const {
-    const Pos pos = source_.position(offset, line_hint_);
-    line_hint_ = pos.line;
-    return pos;
-  }
-  Span span(uint32_t begin, uint32_t end) const { return Span{file_, position(begin), position(end)}; }
+  Span span(uint32_t begin, uint32_t end) const { return Span{file_, {begin}, {end}}; }
   template <typename ActionInput>
   Span span(const ActionInput& in) const {
     return span(offset(in.begin()), offset(in.end()));
@@ -590,7 +583,6 @@ class Builder {
   uint32_t file_;
   DiagnosticSink& sink_;
   DiagnosticKind syntax_kind_;
-  mutable uint32_t line_hint_ = 1;
 
   std::vector<ExprId> values_;
   std::vector<Name> names_;

@@ -52,7 +52,7 @@ Location Document::location_of(const grammar::Span& span) const {
 
 Range Document::range_between(uint32_t begin, uint32_t end) const {
   const grammar::SourceFile& file = sources_.file(0);
-  return to_range(file, grammar::Span{0, file.position(begin), file.position(end)});
+  return to_range(file, grammar::Span{0, {begin}, {end}});
 }
 
 uint32_t Document::workflow_at(uint32_t offset) const {

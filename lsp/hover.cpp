@@ -36,10 +36,11 @@ std::string name_hover(const Document& document, const Occurrence& occurrence) {
   if (occurrence.kind == NameKind::Template) return template_hover(document, *definition);
   // The statement that defines a label or local starts on the line of its name.
   const grammar::SourceFile& file = document.file();
-  const std::string_view line = file.line(definition->span.begin.line);
+  const uint32_t line_number = file.position(definition->span.begin.offset).line;
+  const std::string_view line = file.line(line_number);
   const size_t indent = line.find_first_not_of(" \t");
   return code_block(first_line(line.substr(indent == std::string_view::npos ? 0 : indent))) + "\n\ndefined on line " +
-         std::to_string(definition->span.begin.line);
+         std::to_string(line_number);
 }
 
 std::string function_hover(std::string_view name) {

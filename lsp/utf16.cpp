@@ -42,7 +42,7 @@ Position to_position(const grammar::SourceFile& file, const grammar::Pos& pos) {
 }
 
 Range to_range(const grammar::SourceFile& file, const grammar::Span& span) {
-  return Range{to_position(file, span.begin), to_position(file, span.end)};
+  return Range{to_position(file, file.position(span.begin.offset)), to_position(file, file.position(span.end.offset))};
 }
 
 uint32_t to_offset(std::string_view text, Position position) {

@@ -138,8 +138,8 @@ TEST_P(Checks, ReportKindAtPosition) {
   ASSERT_FALSE(compiled->diagnostics.items().empty()) << c.source;
   const auto& first = compiled->diagnostics.items().front();
   EXPECT_EQ(grammar::info(first.kind).code, grammar::info(c.kind).code) << compiled->rendered();
-  EXPECT_EQ(first.span.begin.line, c.line + 1) << compiled->rendered();  // +1: the template line
-  EXPECT_EQ(first.span.begin.column, c.column) << compiled->rendered();
+  EXPECT_EQ(compiled->sources.begin(first.span).line, c.line + 1) << compiled->rendered();  // +1: the template line
+  EXPECT_EQ(compiled->sources.begin(first.span).column, c.column) << compiled->rendered();
 }
 
 const CheckCase kChecks[] = {
@@ -183,7 +183,7 @@ TEST(CompilerChecks, DuplicatesPointAtTheFirstDefinition) {
   ASSERT_EQ(compiled->diagnostics.items().size(), 1u) << compiled->rendered();
   const auto& d = compiled->diagnostics.items().front();
   ASSERT_EQ(d.notes.size(), 1u);
-  EXPECT_EQ(d.notes[0].span.begin.line, 1u);
+  EXPECT_EQ(compiled->sources.begin(d.notes[0].span).line, 1u);
   EXPECT_NE(d.message.find("`hi`"), std::string::npos);
 }
 
@@ -198,7 +198,7 @@ TEST(CompilerChecks, UnreadableTemplateFilePointsAtThePath) {
   ASSERT_EQ(compiled->diagnostics.items().size(), 1u) << compiled->rendered();
   const auto& d = compiled->diagnostics.items().front();
   EXPECT_EQ(grammar::info(d.kind).code, "template-file-unreadable");
-  EXPECT_EQ(d.span.begin.column, 60u);
+  EXPECT_EQ(compiled->sources.begin(d.span).column, 60u);
   EXPECT_NE(d.message.find("`dir/t.html`"), std::string::npos) << d.message;
 }
 

@@ -193,14 +193,14 @@ TEST(Parser, StatementSpans) {
   const Parsed p = parse_file("workflow w on \"e\" {\n  send welcome\n  if a {\n    exit\n  }\n}");
   ASSERT_EQ(p.ast.workflows.size(), 1u);
   const Stmt& send = p.ast.stmt(p.ast.workflows[0].body[0]);
-  EXPECT_EQ(send.span.begin.line, 2u);
-  EXPECT_EQ(send.span.begin.column, 3u);
-  EXPECT_EQ(send.span.end.column, 15u);
+  EXPECT_EQ(p.sources.begin(send.span).line, 2u);
+  EXPECT_EQ(p.sources.begin(send.span).column, 3u);
+  EXPECT_EQ(p.sources.end(send.span).column, 15u);
   const Stmt& branch = p.ast.stmt(p.ast.workflows[0].body[1]);
-  EXPECT_EQ(branch.span.begin.line, 3u);
-  EXPECT_EQ(branch.span.end.line, 5u);
-  EXPECT_EQ(branch.span.end.column, 4u);
-  EXPECT_EQ(p.ast.workflows[0].span.end.line, 6u);
+  EXPECT_EQ(p.sources.begin(branch.span).line, 3u);
+  EXPECT_EQ(p.sources.end(branch.span).line, 5u);
+  EXPECT_EQ(p.sources.end(branch.span).column, 4u);
+  EXPECT_EQ(p.sources.end(p.ast.workflows[0].span).line, 6u);
 }
 
 // ---- Items and settings -----------------------------------------------------------
@@ -266,10 +266,10 @@ TEST(Parser, StringPartSpans) {
   ASSERT_NE(p.root, kNone);
   const Expr& s = p.ast.expr(p.root);
   ASSERT_EQ(s.parts.size(), 2u);
-  EXPECT_EQ(s.parts[0].span.begin.column, 2u);
-  EXPECT_EQ(s.parts[1].span.begin.column, 5u);
-  EXPECT_EQ(s.parts[1].span.end.column, 12u);
-  EXPECT_EQ(p.ast.expr(s.parts[1].hole).span.begin.column, 8u);
+  EXPECT_EQ(p.sources.begin(s.parts[0].span).column, 2u);
+  EXPECT_EQ(p.sources.begin(s.parts[1].span).column, 5u);
+  EXPECT_EQ(p.sources.end(s.parts[1].span).column, 12u);
+  EXPECT_EQ(p.sources.begin(p.ast.expr(s.parts[1].hole).span).column, 8u);
 }
 
 TEST(Parser, TemplateText) {
@@ -325,8 +325,8 @@ TEST(Parser, ValuesAndCalls) {
 TEST(Parser, BinarySpanCoversBothOperands) {
   const Parsed p = parse_expr("a  +  bc");
   const Expr& e = p.ast.expr(p.root);
-  EXPECT_EQ(e.span.begin.column, 1u);
-  EXPECT_EQ(e.span.end.column, 9u);
+  EXPECT_EQ(p.sources.begin(e.span).column, 1u);
+  EXPECT_EQ(p.sources.end(e.span).column, 9u);
 }
 
 TEST(Parser, CommentsAreCollected) {
@@ -336,14 +336,14 @@ TEST(Parser, CommentsAreCollected) {
   EXPECT_EQ(p.ast.comments[0].text, "// header");
   EXPECT_EQ(p.ast.comments[1].text, "// after brace");
   EXPECT_EQ(p.ast.comments[2].text, "// trailing");
-  EXPECT_EQ(p.ast.comments[2].span.begin.line, 3u);
-  EXPECT_EQ(p.ast.comments[2].span.begin.column, 10u);
+  EXPECT_EQ(p.sources.begin(p.ast.comments[2].span).line, 3u);
+  EXPECT_EQ(p.sources.begin(p.ast.comments[2].span).column, 10u);
 }
 
 TEST(Parser, ColumnsCountCodePoints) {
   const Parsed p = parse_file("workflow w on \"é\" {\n  send\n}\n");
   ASSERT_EQ(p.diagnostics.items().size(), 1u);
-  EXPECT_EQ(p.ast.expr(p.ast.workflows[0].trigger).span.end.column, 18u);
+  EXPECT_EQ(p.sources.end(p.ast.expr(p.ast.workflows[0].trigger).span).column, 18u);
 }
 
 // ---- Errors -----------------------------------------------------------------------
@@ -422,8 +422,8 @@ TEST(ParserErrors, Table) {
     const auto& items = p.diagnostics.items();
     ASSERT_EQ(items.size(), c.errors.size()) << messages(p);
     for (size_t i = 0; i < items.size(); ++i) {
-      EXPECT_EQ(items[i].span.begin.line, c.errors[i].line) << messages(p);
-      EXPECT_EQ(items[i].span.begin.column, c.errors[i].column) << messages(p);
+      EXPECT_EQ(p.sources.begin(items[i].span).line, c.errors[i].line) << messages(p);
+      EXPECT_EQ(p.sources.begin(items[i].span).column, c.errors[i].column) << messages(p);
       EXPECT_NE(items[i].message.find(c.errors[i].message), std::string::npos) << messages(p);
       EXPECT_EQ(items[i].message.back() == '.', false);
     }
@@ -436,8 +436,8 @@ TEST(ParserErrors, UnclosedBlockHasNoteAtItsBrace) {
   const Diagnostic& d = p.diagnostics.items()[0];
   EXPECT_EQ(d.message, "expected `}` to close the block of `if`");
   ASSERT_EQ(d.notes.size(), 1u);
-  EXPECT_EQ(d.notes[0].span.begin.line, 2u);
-  EXPECT_EQ(d.notes[0].span.begin.column, 8u);
+  EXPECT_EQ(p.sources.begin(d.notes[0].span).line, 2u);
+  EXPECT_EQ(p.sources.begin(d.notes[0].span).column, 8u);
 }
 
 TEST(ParserErrors, RecoveryKeepsWhatParsed) {
@@ -461,10 +461,10 @@ TEST(ParserErrors, ErrorsInTemplateTextAreTemplateSyntax) {
   ASSERT_EQ(items.size(), 2u) << messages(p);
   EXPECT_EQ(items[0].kind, DiagnosticKind::TemplateSyntax);
   EXPECT_EQ(items[0].message, "expected an expression after `??`");
-  EXPECT_EQ(items[0].span.begin.column, 12u);
+  EXPECT_EQ(p.sources.begin(items[0].span).column, 12u);
   EXPECT_EQ(items[1].message, "expected `}}` to close the `{{` hole");
-  EXPECT_EQ(items[1].span.begin.line, 2u);
-  EXPECT_EQ(items[1].span.begin.column, 13u);
+  EXPECT_EQ(p.sources.begin(items[1].span).line, 2u);
+  EXPECT_EQ(p.sources.begin(items[1].span).column, 13u);
   // The good hole after the broken ones is still there.
   EXPECT_NE(sexp(p.ast, id).find("{{ok}}"), std::string::npos) << sexp(p.ast, id);
 }
