@@ -48,16 +48,24 @@ std::string_view SourceFile::line(uint32_t line) const {
   return std::string_view(text_).substr(begin, end - begin);
 }
 
-// The 1-based line holding `offset`: the hint or the line after it when either holds
-// it, otherwise a binary search.
+// The 1-based line holding `offset`: the hint or one of the few lines after or before it
+// when one of them holds it (a jump back to the `if` after its block, on to the next
+// statement), otherwise a binary search.
 uint32_t SourceFile::line_of(uint32_t offset, uint32_t line_hint) const {
+  constexpr uint32_t kNear = 8;
   const uint32_t lines = static_cast<uint32_t>(line_starts_.size());
-  const auto holds = [&](uint32_t line) {
-    return line_starts_[line - 1] <= offset && (line == lines || offset < line_starts_[line]);
-  };
   if (line_hint >= 1 && line_hint <= lines) {
-    if (holds(line_hint)) return line_hint;
-    if (line_hint < lines && holds(line_hint + 1)) return line_hint + 1;
+    if (offset >= line_starts_[line_hint - 1]) {
+      // Each line tried begins at or before `offset`; it holds it if the next begins after.
+      for (uint32_t line = line_hint; line < lines && line < line_hint + kNear; ++line) {
+        if (offset < line_starts_[line]) return line;
+      }
+    } else {
+      // Each line tried ends before the start of the one after it, which is past `offset`.
+      for (uint32_t line = line_hint - 1; line >= 1 && line + kNear > line_hint; --line) {
+        if (offset >= line_starts_[line - 1]) return line;
+      }
+    }
   }
   const auto next = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   return static_cast<uint32_t>(next - line_starts_.begin());
