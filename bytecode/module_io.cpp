@@ -279,11 +279,39 @@ uint64_t read_fixed(const std::vector<uint8_t>& bytes, size_t at, size_t size) {
 
 }  // namespace
 
+// About the most a module can take: each integer at its longest for a 32-bit value (5
+// bytes of LEB128), each string with its length. Sizing the buffer once avoids growing it
+// (zeroing the new one, copying the old) several times; the source map and step labels of
+// a large module take four times its code.
+size_t size_bound(const Module& m) {
+  constexpr size_t kInt = 5;
+  const auto strings = [](const std::vector<std::string>& list) {
+    size_t bytes = kInt;
+    for (const std::string& s : list) bytes += kInt + s.size();
+    return bytes;
+  };
+  size_t bytes = kHeaderSize + 2 * kInt + m.name.size() + strings(m.files) + strings(m.functions);
+  bytes += kInt + m.constants.size() * (kInt + 8);
+  for (const Constant& c : m.constants) bytes += c.string.size();
+  bytes += kInt + m.templates.size() * 13 * kInt;
+  for (const Template& t : m.templates) bytes += t.name.size();
+  bytes += kInt;
+  for (const Workflow& w : m.workflows) {
+    bytes += 11 * kInt + w.name.size() + w.trigger.size() + w.display_name.size() + w.description.size() +
+             strings(w.local_names);
+  }
+  bytes += kInt + m.steps.size() * 7 * kInt;
+  for (const Step& s : m.steps) bytes += s.label.size();
+  bytes += kInt + m.edges.size() * 3 * kInt;
+  for (const Edge& e : m.edges) bytes += e.label.size();
+  bytes += kInt + m.code.size() + kInt + m.source_map.size() * 4 * kInt;
+  return bytes;
+}
+
 std::vector<uint8_t> serialize(const Module& module) {
-  // The code array dominates the size of a module, the source map and tables about equal
-  // it: reserving that avoids growing the buffer a dozen times. The body is written after
-  // room for the header, which is filled in once the body's size and checksum are known.
-  Writer w(kHeaderSize + 2 * module.code.size() + 64);
+  // The body is written after room for the header, which is filled in once the body's
+  // size and checksum are known.
+  Writer w(size_bound(module));
   w.raw(kMagic.data(), kMagic.size());
   w.fixed(kFormatVersion, 2);
   w.fixed(0, 2);  // flags

@@ -61,7 +61,9 @@ void ExprGen::expr(ExprId id, bool escape_holes) {
 // A plain string is one constant; a string with holes pushes its pieces and concatenates.
 void ExprGen::string(const Expr& x, bool escape_holes) {
   if (x.is_plain_string()) {
-    e_.op(x.span, Op::Const, e_.string(x.plain_text(), x.span));
+    // Most plain strings are one piece of text, interned without building a copy.
+    const std::string_view text = x.parts.size() == 1 ? std::string_view(x.parts[0].text) : std::string_view();
+    e_.op(x.span, Op::Const, x.parts.size() <= 1 ? e_.string(text, x.span) : e_.string(x.plain_text(), x.span));
     return;
   }
   uint32_t pieces = 0;

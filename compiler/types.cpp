@@ -208,7 +208,8 @@ class TypeChecker {
   Type binary(const Expr& e) {
     const Type l = expr(e.operand);
     const Type r = expr(e.items[0]);
-    const std::string op = quote(grammar::binary_op_text(e.binary_op));
+    // Only a mismatch needs the operator's text.
+    const auto op = [&] { return quote(grammar::binary_op_text(e.binary_op)); };
     switch (e.binary_op) {
       case BinaryOp::Or:
       case BinaryOp::And: return l == r ? l : Type::Any;
@@ -220,7 +221,7 @@ class TypeChecker {
       case BinaryOp::Gt:
       case BinaryOp::Ge:
         if (!is_ordered(l) || !is_ordered(r)) {
-          mismatch(e.span, op + " compares numbers, strings, times or durations, found " +
+          mismatch(e.span, op() + " compares numbers, strings, times or durations, found " +
                                std::string(type_name(is_ordered(l) ? r : l)));
         } else if (l != r && is_known(l) && is_known(r)) {
           mismatch(e.span, "cannot compare " + std::string(type_name(l)) + " with " + std::string(type_name(r)));
@@ -229,7 +230,7 @@ class TypeChecker {
       case BinaryOp::In:
       case BinaryOp::NotIn:
         if (r != Type::Any && r != Type::Null && r != Type::String && r != Type::List && r != Type::Object) {
-          mismatch(e.span, op + " looks in a list, a string or an object, found " + std::string(type_name(r)));
+          mismatch(e.span, op() + " looks in a list, a string or an object, found " + std::string(type_name(r)));
         }
         return Type::Bool;
       default: break;
@@ -244,7 +245,7 @@ class TypeChecker {
     if (e.binary_op == BinaryOp::Add && (l == Type::String || r == Type::String)) {
       hint = "; to build text, put the values in one string: \"{{ a }} {{ b }}\"";
     }
-    mismatch(e.span, op + " cannot combine " + std::string(type_name(l)) + " and " + std::string(type_name(r)) + hint);
+    mismatch(e.span, op() + " cannot combine " + std::string(type_name(l)) + " and " + std::string(type_name(r)) + hint);
     return Type::Any;
   }
 
