@@ -4,6 +4,7 @@
 // the execution would spin forever without ever yielding to the runtime.
 #include <algorithm>
 #include <optional>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,31 @@ namespace flow::compiler {
 using grammar::DiagnosticKind;
 using grammar::Stmt;
 using grammar::StmtKind;
+
+std::vector<FlowEdge>& FlowGraph::operator[](StmtId id) {
+  if (successors_.empty()) {
+    first_ = id;
+  } else if (id < first_) {
+    const size_t grow = first_ - id;
+    successors_.insert(successors_.begin(), grow, {});
+    added_.insert(added_.begin(), grow, false);
+    first_ = id;
+  }
+  const size_t i = id - first_;
+  if (i >= successors_.size()) {
+    successors_.resize(i + 1);
+    added_.resize(i + 1, false);
+  }
+  added_[i] = true;
+  return successors_[i];
+}
+
+const std::vector<FlowEdge>& FlowGraph::at(StmtId id) const {
+  if (id < first_ || id - first_ >= successors_.size() || !added_[id - first_]) {
+    throw std::out_of_range("FlowGraph::at: no such statement");
+  }
+  return successors_[id - first_];
+}
 
 bool is_step(StmtKind kind) { return kind != StmtKind::Label && kind != StmtKind::Goto; }
 

@@ -122,7 +122,7 @@ class Resolver {
   }
 
   void declare_local(StmtId id, const Stmt& s) {
-    const std::string& name = s.name.text;
+    const grammar::Text name = s.name.text;
     if (name == "contact" || name == "event" || name == "response") {
       return report(DiagnosticKind::DuplicateLocal, s.name.span,
                     quote(name) + " is built in; choose another name for the local");
@@ -140,7 +140,7 @@ class Resolver {
     }
     declared_.emplace(name, id);
     unit_.let_slots[id] = static_cast<uint8_t>(workflow_->locals.size());
-    workflow_->locals.push_back(name);
+    workflow_->locals.push_back(name.str());
   }
 
   void assign(StmtId id, const Stmt& s) {
@@ -153,7 +153,7 @@ class Resolver {
 
   // ---- Expressions ----
 
-  std::optional<uint8_t> local_slot(const std::string& name) const {
+  std::optional<uint8_t> local_slot(std::string_view name) const {
     const auto it = declared_.find(name);
     if (it == declared_.end()) return std::nullopt;
     return unit_.let_slots[it->second];
@@ -172,7 +172,7 @@ class Resolver {
   }
 
   void variable(ExprId id, const Expr& e) {
-    const std::string& name = e.name.text;
+    const std::string_view name = e.name.text;
     Binding& b = unit_.bindings[id];
     if (name == "contact") {
       b.kind = BindingKind::Contact;
@@ -198,7 +198,7 @@ class Resolver {
     const Expr& object = ast_.expr(e.operand);
     if (object.kind != ExprKind::Variable) return;
     const BindingKind kind = unit_.bindings[e.operand].kind;
-    const std::string& field = e.name.text;
+    const grammar::Text field = e.name.text;
     if (kind == BindingKind::Contact && !contains(kContactFields, field)) {
       unknown_field(e, "contact", kContactFields, "; contact data is " + quote("contact.data." + field));
     } else if (kind == BindingKind::Event && !contains(kEventFields, field)) {
@@ -253,9 +253,10 @@ class Resolver {
   Unit& unit_;
   const grammar::Ast& ast_;
   WorkflowDecl* workflow_;
-  std::map<std::string, StmtId> lets_;      // every `let` of the workflow, first by name
-  std::map<std::string, StmtId> declared_;  // the `let`s seen so far
-  std::set<std::string> unknown_;           // names already reported as unknown
+  // Keyed by views of the names in the Ast, which outlives the resolver.
+  std::map<std::string_view, StmtId> lets_;      // every `let` of the workflow, first by name
+  std::map<std::string_view, StmtId> declared_;  // the `let`s seen so far
+  std::set<std::string_view> unknown_;           // names already reported as unknown
 };
 
 }  // namespace

@@ -63,6 +63,23 @@ struct FlowEdge {
   std::string label;  // "", "yes", "no", "else if …", "received", "timeout", "goto NAME"
 };
 
+// The successors of each statement of one workflow. The parser makes a workflow's
+// statements one after another, so their ids form one stretch, and the graph is a vector
+// from the lowest of them rather than a map with a node per statement.
+class FlowGraph {
+ public:
+  // The successors of `id`, added (empty) if it has none yet. The reference lasts until
+  // the next statement is added.
+  std::vector<FlowEdge>& operator[](StmtId id);
+  // The successors of `id`, which must have been added (std::out_of_range otherwise).
+  const std::vector<FlowEdge>& at(StmtId id) const;
+
+ private:
+  StmtId first_ = 0;
+  std::vector<std::vector<FlowEdge>> successors_;  // of statement first_ + i
+  std::vector<bool> added_;
+};
+
 struct WorkflowDecl {
   uint32_t unit = 0;
   uint32_t index = 0;  // into the unit's Ast::workflows
@@ -71,9 +88,9 @@ struct WorkflowDecl {
   std::string description;
   bytecode::Reentry reentry = bytecode::Reentry::Never;
   bool enabled = true;
-  std::map<std::string, StmtId> labels;
+  std::map<std::string, StmtId, std::less<>> labels;
   std::vector<std::string> locals = {"response"};  // slot -> name
-  std::map<StmtId, std::vector<FlowEdge>> flow;    // successors of every statement
+  FlowGraph flow;                                   // successors of every statement
 };
 
 // Holds the diagnostics of a compilation and passes them on in source order when flushed:
