@@ -4,21 +4,15 @@
 
 namespace flow::grammar {
 
-void* Arena::allocate(size_t bytes, size_t align) {
+void* Arena::allocate_in_new_block(size_t bytes, size_t align) {
   // Blocks of 16 KiB: a small file takes one, a large one a block per few hundred nodes.
+  // A new block is aligned for anything (operator new), so the request fits at its start.
   constexpr size_t kBlock = size_t{16} << 10;
-  const size_t pad = (align - reinterpret_cast<uintptr_t>(next_) % align) % align;
-  if (next_ == nullptr || pad + bytes > left_) {
-    const size_t size = std::max(kBlock, bytes);
-    blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(size));
-    next_ = blocks_.back().get();
-    left_ = size;
-    return allocate(bytes, align);
-  }
-  std::byte* at = next_ + pad;
-  next_ = at + bytes;
-  left_ -= pad + bytes;
-  return at;
+  const size_t size = std::max(kBlock, bytes);
+  blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(size));
+  next_ = blocks_.back().get();
+  left_ = size;
+  return allocate(bytes, align);
 }
 
 double Expr::seconds() const {

@@ -97,7 +97,16 @@ class Arena {
   }
 
  private:
-  void* allocate(size_t bytes, size_t align);
+  // `align` is a power of two. The common case, room left in the current block, inline.
+  void* allocate(size_t bytes, size_t align) {
+    const size_t pad = (0 - reinterpret_cast<uintptr_t>(next_)) & (align - 1);
+    if (next_ == nullptr || pad + bytes > left_) return allocate_in_new_block(bytes, align);
+    std::byte* at = next_ + pad;
+    next_ = at + bytes;
+    left_ -= pad + bytes;
+    return at;
+  }
+  void* allocate_in_new_block(size_t bytes, size_t align);
 
   std::vector<std::unique_ptr<std::byte[]>> blocks_;
   std::byte* next_ = nullptr;
