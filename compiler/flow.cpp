@@ -80,6 +80,7 @@ class FlowBuilder {
   void stmt(StmtId id, StmtId next) {
     const Stmt& s = ast_.stmt(id);
     std::vector<FlowEdge>& out = workflow_.flow[id];
+    out.reserve(s.kind == StmtKind::If ? s.conditions.size() + 1 : s.kind == StmtKind::Wait ? 2 : 1);
     switch (s.kind) {
       case StmtKind::Exit: out.push_back({kNone, ""}); break;
       case StmtKind::Goto:
