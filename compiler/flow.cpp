@@ -36,6 +36,13 @@ std::vector<FlowEdge>& FlowGraph::operator[](StmtId id) {
   return successors_[i];
 }
 
+void FlowGraph::cover(StmtId first, StmtId last) {
+  if (!successors_.empty() || first > last) return;
+  first_ = first;
+  successors_.resize(last - first + 1);
+  added_.resize(last - first + 1, false);
+}
+
 const std::vector<FlowEdge>& FlowGraph::at(StmtId id) const {
   if (id < first_ || id - first_ >= successors_.size() || !added_[id - first_]) {
     throw std::out_of_range("FlowGraph::at: no such statement");
@@ -218,6 +225,12 @@ void check_flow(Program& program) {
     const grammar::Ast& ast = program.units[w.unit].ast;
     auto& unit_marks = marks[w.unit];
     if (!unit_marks) unit_marks.emplace(StmtMarks(ast.stmts.size()), StmtMarks(ast.stmts.size()));
+    StmtId first = kNone, last = 0;
+    for_each_stmt(ast, program.syntax(w).body, [&](StmtId id) {
+      first = std::min(first, id);
+      last = std::max(last, id);
+    });
+    w.flow.cover(first, last);
     FlowBuilder(program.sources, ast, w).block(program.syntax(w).body, kNone);
     FlowChecker(program, ast, w, unit_marks->first, unit_marks->second).run(program.syntax(w).body);
   }

@@ -73,6 +73,9 @@ class FlowGraph {
   std::vector<FlowEdge>& operator[](StmtId id);
   // The successors of `id`, which must have been added (std::out_of_range otherwise).
   const std::vector<FlowEdge>& at(StmtId id) const;
+  // On an empty graph, makes room for statements `first` to `last` at once, rather than
+  // growing statement by statement (operator[] still grows past them).
+  void cover(StmtId first, StmtId last);
 
  private:
   StmtId first_ = 0;
