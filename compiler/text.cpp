@@ -109,7 +109,8 @@ std::string source_text(const grammar::SourceSet& sources, const grammar::Span& 
     out.append(text, run, i - run);
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
-  if (grammar::count_code_points(out) > limit) {
+  // No more bytes than `limit` means no more code points either: most texts need no count.
+  if (out.size() > limit && grammar::count_code_points(out) > limit) {
     size_t cut = limit;
     while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
     out = out.substr(0, cut) + "…";

@@ -13,6 +13,18 @@ uint32_t count_code_points(std::string_view text) {
 
 namespace {
 constexpr uint32_t kChunk = 64;
+
+// Whether [begin, end) is all ASCII, eight bytes at a time.
+bool is_ascii(const char* begin, const char* end) {
+  uint64_t high_bits = 0;
+  for (; end - begin >= 8; begin += 8) {
+    uint64_t word;
+    std::memcpy(&word, begin, sizeof word);
+    high_bits |= word;
+  }
+  for (; begin != end; ++begin) high_bits |= static_cast<unsigned char>(*begin);
+  return (high_bits & 0x8080808080808080ull) == 0;
+}
 }  // namespace
 
 SourceFile::SourceFile(std::string name, std::string text)
@@ -23,8 +35,7 @@ SourceFile::SourceFile(std::string name, std::string text)
   while (true) {
     const void* newline = std::memchr(text_.data() + begin, '\n', size - begin);
     const uint32_t end = newline ? static_cast<uint32_t>(static_cast<const char*>(newline) - text_.data()) : size;
-    const bool ascii = std::all_of(text_.data() + begin, text_.data() + end,
-                                   [](char c) { return (static_cast<unsigned char>(c) & 0x80) == 0; });
+    const bool ascii = is_ascii(text_.data() + begin, text_.data() + end);
     any_non_ascii |= !ascii;
     line_starts_.push_back(begin);
     line_is_ascii_.push_back(ascii);

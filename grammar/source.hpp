@@ -51,7 +51,7 @@ class SourceFile {
   };
   LineExtent line_extent(uint32_t line) const {
     const bool last = line >= line_starts_.size();
-    return LineExtent{line_starts_[line - 1], last ? UINT32_MAX : line_starts_[line], line_is_ascii_[line - 1]};
+    return LineExtent{line_starts_[line - 1], last ? UINT32_MAX : line_starts_[line], line_is_ascii_[line - 1] != 0};
   }
 
  private:
@@ -63,7 +63,7 @@ class SourceFile {
   std::vector<uint32_t> line_starts_;
   // Per line (0-based): whether it is all ASCII, where the code-point column is simply
   // the byte column. Most source lines are.
-  std::vector<bool> line_is_ascii_;
+  std::vector<uint8_t> line_is_ascii_;
   // Only for text with non-ASCII bytes: code points before each 64-byte chunk, so the
   // column on a long non-ASCII line (a one-line template with many holes) costs at most
   // 64 bytes of counting instead of the whole line.
