@@ -157,7 +157,10 @@ struct not_reserved {
     const char* end = begin;
     while (end != in.end() && identifier_other(*end)) ++end;
     const std::string_view word(begin, static_cast<std::size_t>(end - begin));
-    return std::find(kReserved.begin(), kReserved.end(), word) == kReserved.end();
+    // The first letter rules out most keywords without comparing the rest.
+    return word.empty() || std::none_of(kReserved.begin(), kReserved.end(), [&](std::string_view keyword) {
+             return keyword[0] == word[0] && keyword == word;
+           });
   }
 };
 // A name people choose (template, label, local, function): any word but a keyword. Field
