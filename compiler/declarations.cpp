@@ -1,6 +1,7 @@
 // The declare pass: every template and workflow of every file, by name. Templates are
 // shared by all workflows of all files, so a name may be defined once in the program.
-#include <map>
+#include <string_view>
+#include <unordered_map>
 
 #include "compiler/program.hpp"
 #include "compiler/text.hpp"
@@ -17,7 +18,7 @@ const TemplateDecl* Program::find_template(std::string_view name) const {
 namespace {
 
 // True when `name` is new; otherwise reports it as a duplicate of the first definition.
-bool is_new_name(Program& program, std::map<std::string, grammar::Span>& seen, const grammar::Name& name,
+bool is_new_name(Program& program, std::unordered_map<std::string_view, grammar::Span>& seen, const grammar::Name& name,
                  DiagnosticKind kind, std::string_view what) {
   const auto [first, inserted] = seen.emplace(name.text, name.span);
   if (inserted) return true;
@@ -29,7 +30,18 @@ bool is_new_name(Program& program, std::map<std::string, grammar::Span>& seen, c
 }  // namespace
 
 void declare(Program& program) {
-  std::map<std::string, grammar::Span> templates, workflows;
+  // Keyed by views of the names in the Asts, which outlive this pass.
+  std::unordered_map<std::string_view, grammar::Span> templates, workflows;
+  size_t template_count = 0, workflow_count = 0;
+  for (const Unit& unit : program.units) {
+    template_count += unit.ast.templates.size();
+    workflow_count += unit.ast.workflows.size();
+  }
+  templates.reserve(template_count);
+  workflows.reserve(workflow_count);
+  program.templates.reserve(template_count);
+  program.workflows.reserve(workflow_count);
+  program.template_index.reserve(template_count);
   for (uint32_t u = 0; u < program.units.size(); ++u) {
     const grammar::Ast& ast = program.units[u].ast;
     for (uint32_t i = 0; i < ast.templates.size(); ++i) {
