@@ -160,8 +160,9 @@ class FlowChecker {
  private:
   // Marks every statement reachable from `start`. With `stop_at_waits`, paths end at a
   // delay or wait, since a loop through one of them yields to the runtime.
-  void visit_from(StmtId start, StmtMarks& seen, bool stop_at_waits) const {
-    std::vector<StmtId> work = {start};
+  void visit_from(StmtId start, StmtMarks& seen, bool stop_at_waits) {
+    std::vector<StmtId>& work = work_;  // empty between calls; kept for its capacity
+    work.push_back(start);
     while (!work.empty()) {
       const StmtId id = work.back();
       work.pop_back();
@@ -214,6 +215,7 @@ class FlowChecker {
   const WorkflowDecl& workflow_;
   StmtMarks& reached_;
   StmtMarks& loop_seen_;
+  std::vector<StmtId> work_;
 };
 
 }  // namespace

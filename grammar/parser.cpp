@@ -427,8 +427,13 @@ class Builder {
     item_ = ItemKind::None;
   }
   void add_setting(Setting setting) {
-    if (item_ == ItemKind::Template) ast_.templates[item_index_].settings.push_back(std::move(setting));
-    if (item_ == ItemKind::Workflow) workflow().settings.push_back(std::move(setting));
+    std::vector<Setting>* settings = item_ == ItemKind::Template   ? &ast_.templates[item_index_].settings
+                                     : item_ == ItemKind::Workflow ? &workflow().settings
+                                                                   : nullptr;
+    if (settings == nullptr) return;
+    // An item has at most six keys: one allocation instead of growing 1, 2, 4.
+    if (settings->empty()) settings->reserve(6);
+    settings->push_back(std::move(setting));
   }
 
   void add_comment(uint32_t begin, uint32_t end, std::string_view text) {
