@@ -44,7 +44,7 @@ std::optional<bytecode::Module> compile(grammar::SourceSet& sources, const std::
   Options effective = options;
   if (!effective.read_file) effective.read_file = read_file_from_disk;
   OrderedSink ordered(sink);
-  Program program{sources, ordered, effective, {}, {}, {}};
+  Program program{sources, ordered, effective, {}, {}, {}, {}};
   std::optional<bytecode::Module> module = run_passes(program, files);
   ordered.flush();
   if (options.retain_state != nullptr) {
