@@ -70,8 +70,9 @@ void queue_webhook(store::Connection& conn, const Claimed& execution, const vm::
 }
 
 // Stores where the execution stopped: suspended (WAITING with its frame) or ended.
+// `effects`: the mails and webhook calls queued so far, this activation's included.
 void save(store::Connection& conn, const Claimed& execution, const vm::Effect& effect, const vm::Frame& frame,
-          double now) {
+          int32_t effects, double now) {
   std::string status = "WAITING";
   std::optional<double> wake_at;
   std::optional<std::string> waiting_event, exit_reason, error;
@@ -93,10 +94,10 @@ void save(store::Connection& conn, const Claimed& execution, const vm::Effect& e
   conn.defer(
       "UPDATE executions SET status = $3, frame = $4, wake_at = to_timestamp($5::float8), waiting_event = $6, "
       "resume_event_id = NULL, current_step = $7, exit_reason = $8, error = $9, updated_at = to_timestamp($10::float8), "
-      "ended_at = CASE WHEN $11 THEN to_timestamp($10::float8) END WHERE contact_id = $1 AND id = $2",
+      "ended_at = CASE WHEN $11 THEN to_timestamp($10::float8) END, effects = $12 WHERE contact_id = $1 AND id = $2",
       execution.contact_id, execution.id, status, bytes, wake_at, waiting_event,
       effect.step == vm::kNoStep ? std::nullopt : std::optional(static_cast<int32_t>(effect.step)), exit_reason, error,
-      now, effect.is_final());
+      now, effect.is_final(), effects);
 }
 
 vm::Effect failure(std::string message) {
@@ -111,7 +112,7 @@ Activated activate(store::Connection& conn, const ActivationContext& context, co
                    stdlib::Value& contact) {
   if (!execution.workflow_name || !execution.module_hash) {
     // Enrolled by a /v1/track that raced the workflow's deletion: nothing to run it with.
-    save(conn, execution, failure("its workflow was deleted"), vm::Frame(), context.now);
+    save(conn, execution, failure("its workflow was deleted"), vm::Frame(), execution.effects, context.now);
     return {};
   }
   const std::string& name = *execution.workflow_name;
@@ -121,13 +122,14 @@ Activated activate(store::Connection& conn, const ActivationContext& context, co
   } catch (const Refused& error) {
     // Retrying cannot cure a module that does not load: fail the execution rather than
     // leave it due for every worker forever.
-    save(conn, execution, failure(error.what()), vm::Frame(), context.now);
+    save(conn, execution, failure(error.what()), vm::Frame(), execution.effects, context.now);
     return {};
   }
   const auto& module = program->module();
   const bytecode::Workflow* workflow = module.find_workflow(name);
   if (!workflow) {
-    save(conn, execution, failure("workflow `" + name + "` is not in its stored module"), vm::Frame(), context.now);
+    save(conn, execution, failure("workflow `" + name + "` is not in its stored module"), vm::Frame(),
+         execution.effects, context.now);
     return {};
   }
 
@@ -181,14 +183,14 @@ Activated activate(store::Connection& conn, const ActivationContext& context, co
   }
 
   bool mailed = false;
-  int64_t mails = execution.mails_before, webhooks = execution.webhooks_before;
+  int32_t effects = execution.effects;
   for (;;) {
     if (const auto* send = effect.as<vm::effect::Send>()) {
       // A marketing email to an unsubscribed contact is recorded, never delivered or failed.
       stdlib::ObjectBuilder sent;
       sent.set("result", Value::string(send->suppressed ? "suppressed" : "queued"));
       if (!send->suppressed) {
-        sent.set("message_id", Value::string(queue_mail(conn, execution, effect, *send, ++mails, context.now, unsubscribe_url)));
+        sent.set("message_id", Value::string(queue_mail(conn, execution, effect, *send, ++effects, context.now, unsubscribe_url)));
       }
       mailed = mailed || !send->suppressed;
       history.record(effect, sent.build());
@@ -199,9 +201,9 @@ Activated activate(store::Connection& conn, const ActivationContext& context, co
       contact = inputs.contact;
       history.record(effect);
     } else {
-      if (const auto* hook = effect.as<vm::effect::Webhook>()) queue_webhook(conn, execution, effect, *hook, ++webhooks, context.now);
+      if (const auto* hook = effect.as<vm::effect::Webhook>()) queue_webhook(conn, execution, effect, *hook, ++effects, context.now);
       history.record(effect);
-      save(conn, execution, effect, frame, context.now);
+      save(conn, execution, effect, frame, effects, context.now);
       return {mailed, history.recorded()};
     }
     effect = interpreter.resume(frame, vm::Resume::done(), inputs);

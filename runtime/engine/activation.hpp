@@ -20,8 +20,8 @@ struct ClaimedEvent {
   double at = 0;  // created_at, epoch seconds
 };
 
-// The executions row as claimed, with what the claim read with it and what run_due read
-// right after it, so that an activation needs no query of its own before it writes.
+// The executions row as claimed, with what the claim read with it, so that an activation
+// needs no query of its own before it writes.
 struct Claimed {
   int64_t id = 0, contact_id = 0, workflow_id = 0;
   std::optional<store::Bytes> frame;  // none: not started yet
@@ -31,10 +31,10 @@ struct Claimed {
   // the workflow's latest); none when the workflow row is gone.
   std::optional<std::string> workflow_name;
   std::optional<int64_t> module_hash;
-  // Outbox rows and webhook calls the execution had queued, counted after the claim's lock:
-  // the next one's key is execution.step.(count + 1), stable when a retried transaction runs
-  // the activation again.
-  int64_t mails_before = 0, webhooks_before = 0;
+  // Mails and webhook calls the execution has queued (executions.effects): the next one's
+  // key is execution.step.(effects + 1), stable when a retried transaction runs the
+  // activation again.
+  int32_t effects = 0;
 };
 
 struct ActivationContext {

@@ -1,7 +1,6 @@
 #include "runtime/engine/engine.hpp"
 
 #include <algorithm>
-#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -22,8 +21,12 @@ Claimed claimed_execution(const store::Row& row) {
   execution.workflow_id = row.get<int64_t>("workflow_id");
   execution.frame = row.get<std::optional<store::Bytes>>("frame");
   execution.resume_event_id = row.get<std::optional<int64_t>>("resume_event_id");
+  if (const auto name = row.get<std::optional<std::string>>("event_name")) {
+    execution.event = ClaimedEvent{*name, row.get<std::string>("event_data"), row.get<double>("event_at")};
+  }
   execution.workflow_name = row.get<std::optional<std::string>>("workflow_name");
   execution.module_hash = row.get<std::optional<int64_t>>("module_hash");
+  execution.effects = row.get<int32_t>("effects");
   return execution;
 }
 
@@ -38,54 +41,34 @@ Claimed claimed_execution(const store::Row& row) {
 // claim) instead of walking executions_due in order (0.04 ms). The LIMIT is written in the
 // text, not a parameter: with it unknown, the generic plan looked dearer than the custom
 // ones, so PostgreSQL planned every claim again (0.34 ms each).
-// The claim also reads the workflow's name and module (LEFT JOIN: a deleted workflow leaves
-// them null, and activate() fails the execution) and the contact: the rows it locks, which
-// it reads as their latest versions.
+// What the activations read comes with the claim: the rows it locks, as their latest
+// versions (the execution with its effect counter, the contact), the workflow's name and
+// module (LEFT JOIN: a deleted workflow leaves them null, and activate() fails the
+// execution), and the event resume_event_id names. That join alone sees the claim's
+// snapshot: see read_event_again. What the activations write is deferred to the COMMIT, so
+// a batch costs two round trips.
 std::string claim_sql(int batch) {
-  return "SELECT e.id, e.contact_id, e.workflow_id, e.frame, e.resume_event_id, w.name AS workflow_name, "
-         "COALESCE(e.module_hash, w.module_hash) AS module_hash, c.email, c.subscribed, c.data::text AS contact_data "
+  return "SELECT e.id, e.contact_id, e.workflow_id, e.frame, e.resume_event_id, e.effects, w.name AS workflow_name, "
+         "COALESCE(e.module_hash, w.module_hash) AS module_hash, c.email, c.subscribed, c.data::text AS contact_data, "
+         "ev.name AS event_name, ev.data::text AS event_data, extract(epoch FROM ev.created_at)::float8 AS event_at "
          "FROM executions e JOIN contacts c ON c.id = e.contact_id LEFT JOIN workflows w ON w.id = e.workflow_id "
+         "LEFT JOIN events ev ON ev.contact_id = e.contact_id AND ev.id = e.resume_event_id "
          "WHERE e.wake_at <= to_timestamp($1::float8) "
          "AND e.status NOT IN ('COMPLETED', 'EXITED', 'FAILED', 'CANCELLED') ORDER BY e.wake_at LIMIT " +
          std::to_string(batch) + " FOR NO KEY UPDATE OF c SKIP LOCKED FOR UPDATE OF e SKIP LOCKED";
 }
 
-std::string array_of(const std::vector<Claimed>& executions, const std::function<std::string(const Claimed&)>& item) {
-  std::string out = "{";
-  for (const Claimed& execution : executions) out += (out.size() > 1 ? "," : "") + item(execution);
-  return out + "}";
-}
-
-// The rest of what the activations read, in a statement of its own after the claim: rows
-// the claim did not lock it saw as of its snapshot, and a track's resume or another
-// activation may have committed between that snapshot and the lock (a claim reaching the row
-// just then reads the row's latest version, but not the event that resume recorded, nor the
-// mail that activation queued). Read now, they are as of the lock. Each execution's event
-// (the one resume_event_id names) and the numbers of its outbox rows and webhook calls: the
-// next one's key is execution.step.(count + 1).
-void read_inputs(store::Connection& conn, std::vector<Claimed>& executions) {
+// A claim that reached its row just after a track's resume committed: the row is the latest
+// version (resume_event_id set), but the claim's snapshot predates the commit, so the join
+// found no event. Events never change once written, so reading it now is enough.
+void read_event_again(store::Connection& conn, Claimed& execution) {
   const auto rows = conn.exec(
-      "SELECT x.id, ev.name AS event_name, ev.data::text AS event_data, "
-      "extract(epoch FROM ev.created_at)::float8 AS event_at, "
-      "(SELECT count(*) FROM outbox o WHERE o.contact_id = x.contact_id AND o.execution_id = x.id) AS mails, "
-      "(SELECT count(*) FROM webhook_calls h WHERE h.contact_id = x.contact_id AND h.execution_id = x.id) AS webhooks "
-      "FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS x(contact_id, id, event_id) "
-      "LEFT JOIN events ev ON ev.contact_id = x.contact_id AND ev.id = x.event_id",
-      array_of(executions, [](const Claimed& e) { return std::to_string(e.contact_id); }),
-      array_of(executions, [](const Claimed& e) { return std::to_string(e.id); }),
-      array_of(executions, [](const Claimed& e) {
-        return e.resume_event_id ? std::to_string(*e.resume_event_id) : std::string("NULL");
-      }));
-  std::unordered_map<int64_t, Claimed*> by_id;
-  for (Claimed& execution : executions) by_id[execution.id] = &execution;
-  for (const auto row : rows) {
-    Claimed& execution = *by_id.at(row.get<int64_t>("id"));
-    if (const auto name = row.get<std::optional<std::string>>("event_name")) {
-      execution.event = ClaimedEvent{*name, row.get<std::string>("event_data"), row.get<double>("event_at")};
-    }
-    execution.mails_before = row.get<int64_t>("mails");
-    execution.webhooks_before = row.get<int64_t>("webhooks");
-  }
+      "SELECT name, data::text AS data, extract(epoch FROM created_at)::float8 AS at FROM events "
+      "WHERE contact_id = $1 AND id = $2",
+      execution.contact_id, *execution.resume_event_id);
+  if (rows.empty()) return;  // gone with its contact: the activation fails for want of it
+  const auto row = rows.one();
+  execution.event = ClaimedEvent{row.get<std::string>("name"), row.get<std::string>("data"), row.get<double>("at")};
 }
 
 }  // namespace
@@ -106,13 +89,13 @@ int Engine::run_due(store::Connection& conn, int limit) {
       std::unordered_map<int64_t, stdlib::Value> contacts;
       for (const auto row : rows) {
         executions.push_back(claimed_execution(row));
+        if (executions.back().resume_event_id && !executions.back().event) read_event_again(c, executions.back());
         auto [contact, first] = contacts.try_emplace(executions.back().contact_id);
         if (first) {
           contact->second = contact_value(row.get<std::string>("email"), row.get<bool>("subscribed"),
                                           row.get<std::string>("contact_data"));
         }
       }
-      read_inputs(c, executions);
       bool queued_mail = false;
       for (const Claimed& execution : executions) {
         const Activated activated =

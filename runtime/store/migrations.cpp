@@ -87,10 +87,24 @@ constexpr std::string_view kListUnsubscribe = R"sql(
 ALTER TABLE outbox ADD COLUMN list_unsubscribe text;
 )sql";
 
+// Migration 4: a counter of the mails and webhook calls an execution has queued, kept in its
+// own row, so that the activation that locks the row reads the latest count and numbers the
+// next key execution.step.(effects + 1) without counting rows of other tables (a count read
+// with the claim could predate a commit). Live executions start from what they queued.
+// docs/runtime.md, "Schema (migration 4)".
+constexpr std::string_view kEffectCounter = R"sql(
+ALTER TABLE executions ADD COLUMN effects integer NOT NULL DEFAULT 0;
+UPDATE executions e SET effects =
+    (SELECT count(*) FROM outbox o WHERE o.contact_id = e.contact_id AND o.execution_id = e.id)
+  + (SELECT count(*) FROM webhook_calls h WHERE h.contact_id = e.contact_id AND h.execution_id = e.id)
+  WHERE status IN ('RUNNING', 'WAITING');
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "schema: settings, workflows, contacts, events, executions, history, outbox, webhooks", kSchema},
     {2, "modules by hash, executions keep their module, workflow fingerprints", kModulesByHash},
     {3, "outbox.list_unsubscribe for marketing email", kListUnsubscribe},
+    {4, "executions.effects: the mails and webhook calls queued, for their keys", kEffectCounter},
 };
 
 // pg_advisory_xact_lock key shared by every flowd on a database: "Flow" in ASCII.
