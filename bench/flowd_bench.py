@@ -15,6 +15,7 @@ end. Each phase gets a fresh database.
             (b) latency at an offered 1,000 events/s (open loop, latency from the due time)
             (c) executions completed per second: the executions of (a), first track to last
             COMPLETED, from the database
+            (a0) the same as (a) with an event no workflow is triggered by: the track alone
   timers    (d) N executions WAITING in a delay that all fall due at one instant: 1,000
             enrolled by /v1/track, the rest copies of one of them made in SQL (its contact
             and every row of it, frame included) while flowd runs; N / (last completion -
@@ -343,6 +344,19 @@ def phase_track(args, flows, work_dir, ceiling, figures):
     log("  %.0f events/s answered, latency p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms — offered %s"
         % (b["throughput"], b["p50_ms"], b["p90_ms"], b["p99_ms"], b["max_ms"], fraction(args.rate, ceiling)))
     figures["track_at_rate"] = b
+
+    # (a0): what the track itself costs, apart from the executions it starts.
+    wait_for(database, unfinished, 0, args.drain_timeout)
+    log("(a0) /v1/track of an event that starts no workflow, closed loop, %d connections, %g s (%s)"
+        % (args.connections, args.seconds, load_average()))
+    meter = CpuMeter(flowd)
+    a0 = track_load(args, flowd, connections=args.connections, duration=args.seconds, prefix="n",
+                    event="bench.nothing")
+    a0_cpu = meter.read()
+    log("  %.0f events/s, latency p50 %.1f ms, p99 %.1f ms — %s; %s"
+        % (a0["throughput"], a0["p50_ms"], a0["p99_ms"], fraction(a0["throughput"], ceiling),
+           CpuMeter.describe(a0_cpu, a0["ok"], "event", ceiling)))
+    figures["track_alone"] = dict(a0, cpu=a0_cpu)
     flowd.stop()  # what (b) left running is not measured
 
 
