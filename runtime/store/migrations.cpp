@@ -114,9 +114,10 @@ constexpr int64_t kMigrationLock = 0x466C6F77;
 
 std::span<const Migration> migrations() { return kMigrations; }
 
-int migrate(Connection& connection) {
+int migrate(Connection& connection, int up_to) {
   int applied = 0;
   for (const Migration& migration : migrations()) {
+    if (migration.version > up_to) break;
     // READ COMMITTED matters: each statement after the lock takes a fresh snapshot, so a
     // process that waited for the lock sees the bookkeeping its predecessor committed.
     const bool ran = with_transaction(connection, [&](Connection& db) {

@@ -5,6 +5,7 @@
 // run in parallel against one database.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -21,6 +22,10 @@ class DatabaseTest : public ::testing::Test {
   store::Connection connect() const;
   store::Connection& db() { return *db_; }
   const std::string& conninfo() const { return conninfo_; }
+  // count(*) of `table` as `conn` sees it (its own transaction's rows included).
+  static int64_t rows_in(store::Connection& conn, const std::string& table) {
+    return conn.exec("SELECT count(*) AS n FROM " + table).one().get<int64_t>("n");
+  }
 
  private:
   std::string schema_, conninfo_;

@@ -12,15 +12,13 @@ namespace {
 using testing::DatabaseTest;
 using Deferred = DatabaseTest;
 
-int64_t count(Connection& db) { return db.exec("SELECT count(*) AS n FROM t").one().get<int64_t>("n"); }
-
 TEST_F(Deferred, StatementsRunInOrderWithTheNextExecAndKeepTheirResults) {
   db().exec("CREATE TABLE t (id integer PRIMARY KEY, note text)");
   const auto first = db().defer("INSERT INTO t VALUES ($1, $2) RETURNING id", 1, "one");
   const auto second = db().defer("UPDATE t SET note = note || $1 WHERE id = 1 RETURNING note", "+two");
   EXPECT_THROW(first.result(), std::logic_error);  // not sent yet
   Connection other = connect();
-  EXPECT_EQ(count(other), 0);
+  EXPECT_EQ(rows_in(other, "t"), 0);
   const auto seen = db().exec("SELECT note FROM t WHERE id = $1", 1);
   EXPECT_EQ(seen.one().get<std::string>("note"), "one+two");
   EXPECT_EQ(first.result().one().get<int32_t>("id"), 1);
@@ -42,7 +40,7 @@ TEST_F(Deferred, TheFirstErrorIsThrownByTheNextExecAndLaterStatementsDoNotRun) {
   EXPECT_THROW(after.result(), std::logic_error);
   // One implicit transaction per round trip outside BEGIN: nothing of it was kept, and the
   // session is usable again.
-  EXPECT_EQ(count(db()), 0);
+  EXPECT_EQ(rows_in(db(), "t"), 0);
   EXPECT_FALSE(db().in_transaction());
 }
 
@@ -56,9 +54,9 @@ TEST_F(Deferred, ATransactionWhoseDeferredWriteFailsRollsBackAtCommit) {
     EXPECT_THROW(transaction.commit(), Error);
     EXPECT_FALSE(db().in_transaction()) << "the failed transaction must not stay open on the session";
   }
-  EXPECT_EQ(count(db()), 1);
+  EXPECT_EQ(rows_in(db(), "t"), 1);
   with_transaction(db(), [](Connection& c) { c.defer("INSERT INTO t VALUES (3)"); });
-  EXPECT_EQ(count(db()), 2);
+  EXPECT_EQ(rows_in(db(), "t"), 2);
 }
 
 TEST_F(Deferred, BeginGoesOutWithTheFirstStatementAndAnUnusedTransactionCostsNothing) {
@@ -73,9 +71,9 @@ TEST_F(Deferred, BeginGoesOutWithTheFirstStatementAndAnUnusedTransactionCostsNot
   db().exec("SELECT 1");
   EXPECT_TRUE(db().in_transaction());
   Connection other = connect();
-  EXPECT_EQ(count(other), 0) << "still inside the transaction";
+  EXPECT_EQ(rows_in(other, "t"), 0) << "still inside the transaction";
   transaction.commit();
-  EXPECT_EQ(count(other), 1);
+  EXPECT_EQ(rows_in(other, "t"), 1);
 }
 
 TEST_F(Deferred, NotifyOnCommitIsHeardOnlyAfterTheCommit) {
@@ -106,7 +104,7 @@ TEST_F(Deferred, AStatementThatFailsToPrepareLosesNothingQueued) {
   db().exec("INSERT INTO t VALUES (2)");
   EXPECT_TRUE(db().in_transaction());
   transaction.commit();
-  EXPECT_EQ(count(db()), 2);
+  EXPECT_EQ(rows_in(db(), "t"), 2);
 }
 
 }  // namespace

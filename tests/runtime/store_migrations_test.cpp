@@ -27,6 +27,36 @@ TEST_F(Migrations, ApplyOnceThenNothing) {
   db().exec("INSERT INTO executions (contact_id, workflow_id, status) VALUES ($1, 1, 'RUNNING')", contact);
 }
 
+// Migration 4: a live execution's effect counter starts from the mails and webhook calls
+// it queued before, so that the next key cannot repeat one of theirs; ended ones stay 0.
+TEST_F(Migrations, TheEffectCounterStartsFromWhatWasQueued) {
+  EXPECT_EQ(migrate(db(), 3), 3);
+  const int64_t contact =
+      db().exec("INSERT INTO contacts (email) VALUES ($1) RETURNING id", "a@example.com").one().get<int64_t>("id");
+  const auto execution = [&](const char* status) {
+    return db()
+        .exec("INSERT INTO executions (contact_id, workflow_id, status) VALUES ($1, 1, $2) RETURNING id", contact,
+              status)
+        .one()
+        .get<int64_t>("id");
+  };
+  const int64_t waiting = execution("WAITING"), ended = execution("COMPLETED");
+  for (const int64_t id : {waiting, waiting, ended}) {
+    db().exec("INSERT INTO outbox (contact_id, execution_id, message_id, to_address, from_address, subject, template) "
+              "VALUES ($1, $2, gen_random_uuid()::text, 'a@example.com', 'b@example.com', 's', 't')",
+              contact, id);
+  }
+  db().exec("INSERT INTO webhook_calls (contact_id, execution_id, idempotency_key, method, url, timeout_ms, "
+            "max_attempts) VALUES ($1, $2, 'k', 'POST', 'https://example.com', 1000, 1)",
+            contact, waiting);
+  EXPECT_EQ(migrate(db()), static_cast<int>(migrations().size()) - 3);
+  const auto effects = [&](int64_t id) {
+    return db().exec("SELECT effects FROM executions WHERE id = $1", id).one().get<int32_t>("effects");
+  };
+  EXPECT_EQ(effects(waiting), 3) << "two mails and a webhook call";
+  EXPECT_EQ(effects(ended), 0) << "an ended execution queues nothing more";
+}
+
 TEST_F(Migrations, ConcurrentRunsApplyEachMigrationOnce) {
   constexpr int kRunners = 4;
   std::vector<int> applied(kRunners);

@@ -12,8 +12,6 @@ namespace {
 using testing::DatabaseTest;
 using Transactions = DatabaseTest;
 
-int64_t count(Connection& db) { return db.exec("SELECT count(*) AS n FROM t").one().get<int64_t>("n"); }
-
 TEST_F(Transactions, RollBackWhenLeftByAnException) {
   db().exec("CREATE TABLE t (id integer)");
   try {
@@ -22,13 +20,13 @@ TEST_F(Transactions, RollBackWhenLeftByAnException) {
     throw std::runtime_error("work failed");
   } catch (const std::runtime_error&) {
   }
-  EXPECT_EQ(count(db()), 0);
+  EXPECT_EQ(rows_in(db(), "t"), 0);
   {
     Transaction transaction(db());
     db().exec("INSERT INTO t VALUES (1)");
     transaction.commit();
   }
-  EXPECT_EQ(count(db()), 1);
+  EXPECT_EQ(rows_in(db(), "t"), 1);
 }
 
 TEST_F(Transactions, CommitAfterAFailedStatementThrows) {
@@ -42,7 +40,7 @@ TEST_F(Transactions, CommitAfterAFailedStatementThrows) {
   } catch (const Error& error) {
     EXPECT_EQ(error.sqlstate(), "25P02");
   }
-  EXPECT_EQ(count(db()), 0);
+  EXPECT_EQ(rows_in(db(), "t"), 0);
 }
 
 // Write skew under SERIALIZABLE: both transactions read the whole table and insert. The
@@ -55,12 +53,12 @@ TEST_F(Transactions, RetryASerializationFailure) {
       db(),
       [&](Connection& db) {
         ++attempts;
-        const int64_t before = count(db);
+        const int64_t before = rows_in(db, "t");
         if (attempts == 1) {
           with_transaction(
               other,
               [](Connection& db) {
-                count(db);
+                rows_in(db, "t");
                 db.exec("INSERT INTO t VALUES (2)");
               },
               {.isolation = Isolation::Serializable});
@@ -71,7 +69,7 @@ TEST_F(Transactions, RetryASerializationFailure) {
       {.isolation = Isolation::Serializable});
   EXPECT_EQ(attempts, 2);
   EXPECT_EQ(seen, 1) << "the retry sees the other transaction's row";
-  EXPECT_EQ(count(db()), 2);
+  EXPECT_EQ(rows_in(db(), "t"), 2);
 }
 
 TEST_F(Transactions, ReconnectAndRetryAfterALostConnection) {
@@ -83,7 +81,7 @@ TEST_F(Transactions, ReconnectAndRetryAfterALostConnection) {
     db.exec("INSERT INTO t VALUES (1)");
   });
   EXPECT_EQ(attempts, 2);
-  EXPECT_EQ(count(db()), 1);
+  EXPECT_EQ(rows_in(db(), "t"), 1);
 }
 
 TEST_F(Transactions, OtherErrorsAreNotRetried) {
