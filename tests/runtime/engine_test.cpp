@@ -188,6 +188,19 @@ TEST_F(EngineTest, SecondsUntilDueIsTheNextTimer) {
   EXPECT_FALSE(engine_.seconds_until_due(db())) << "an ended execution waits for nothing";
 }
 
+// One event starts two workflows for one contact: one claim takes both executions (one
+// contact row, locked once), and each activation's `update contact` lands.
+TEST_F(EngineTest, TwoExecutionsOfOneContactInOneBatchBothUpdateIt) {
+  deploy(R"(workflow first on "go" { update contact { first: true } }
+    workflow second on "go" { update contact { second: contact.data.seen ?? 0 } })");
+  EXPECT_EQ(track("go", "ada@example.com", std::nullopt, {{"seen", 7}}).started.size(), 2u);
+  EXPECT_EQ(run(), 2);
+  const auto data = db().exec("SELECT data::text AS d FROM contacts WHERE email = 'ada@example.com'").one();
+  EXPECT_EQ(nlohmann::json::parse(data.get<std::string>("d")),
+            nlohmann::json({{"seen", 7}, {"first", true}, {"second", 7}}));
+  EXPECT_EQ(count("SELECT count(*) FROM executions WHERE status = 'COMPLETED'"), 2);
+}
+
 TEST_F(EngineTest, ReentryNeverEntersOnce) {
   deploy("workflow w on \"go\" { reentry never\n send receipt }");
   EXPECT_EQ(track("go").started.size(), 1u);
