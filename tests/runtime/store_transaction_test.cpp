@@ -84,6 +84,21 @@ TEST_F(Transactions, ReconnectAndRetryAfterALostConnection) {
   EXPECT_EQ(rows_in(db(), "t"), 1);
 }
 
+// The same when the session is lost with everything deferred: BEGIN, the write and COMMIT
+// meet a dead session in one round trip, which is retried whole.
+TEST_F(Transactions, ReconnectAndRetryWhenTheLostRoundTripCarriedDeferredWrites) {
+  db().exec("CREATE TABLE t (id integer)");
+  Connection killer = connect();
+  int attempts = 0;
+  with_transaction(db(), [&](Connection& db) {
+    db.defer("INSERT INTO t VALUES (1)");
+    if (++attempts == 1) killer.exec("SELECT pg_terminate_backend($1)", db.backend_pid());
+  });
+  EXPECT_EQ(attempts, 2);
+  EXPECT_EQ(rows_in(db(), "t"), 1);
+  EXPECT_EQ(db().exec("SELECT 1 AS one").one().get<int32_t>("one"), 1) << "the session works again";
+}
+
 TEST_F(Transactions, OtherErrorsAreNotRetried) {
   int attempts = 0;
   try {
