@@ -252,8 +252,11 @@ TEST_F(EngineTest, UpdateIsVisibleToTheNextStep) {
 }
 
 TEST_F(EngineTest, TrackMergesDataShallowlyAndKeepsSubscribedUnlessGiven) {
-  track("x", "ada@example.com", false, {{"a", 1}, {"b", {{"c", nullptr}}}});
-  track("x", "ADA@example.com", std::nullopt, {{"a", nullptr}, {"d", 4}});
+  const std::string odd = "we\"ird\\key, {x}";  // what an array literal must quote
+  track("x", "ada@example.com", false, {{"a", 1}, {"b", {{"c", nullptr}}}, {"never", nullptr}, {odd, 5}});
+  EXPECT_EQ(nlohmann::json::parse(db().exec("SELECT data::text FROM contacts").one().get<std::string>(0)),
+            nlohmann::json({{"a", 1}, {"b", {{"c", nullptr}}}, {odd, 5}}));
+  track("x", "ADA@example.com", std::nullopt, {{"a", nullptr}, {"d", 4}, {odd, nullptr}});
   const auto row = db().exec("SELECT subscribed, data::text AS data FROM contacts").one();
   EXPECT_FALSE(row.get<bool>("subscribed"));
   EXPECT_EQ(row.get<std::string>("data"), R"({"b": {"c": null}, "d": 4})");
