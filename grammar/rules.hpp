@@ -51,6 +51,35 @@ struct nested {
   }
 };
 
+// Whether Rule can start with the character c (c is '\0' at the end of the input); the
+// rules first_char_sor dispatches on specialise it, every other rule may start anywhere.
+template <typename Rule>
+struct can_start {
+  static constexpr bool test(char) { return true; }
+};
+
+// sor<Rules...> that looks at the next character first and tries only the alternatives
+// that can start with it, in their order: the same matches and the same errors as the
+// sor (an alternative that cannot start with c fails at its first character without
+// raising), without a failed attempt per alternative. Statements and primaries go
+// through it: an identifier used to try nine primaries before `name_expression`.
+template <typename... Rules>
+struct first_char_sor {
+  using rule_t = first_char_sor;
+  using subs_t = type_list<Rules...>;
+
+  template <apply_mode A, rewind_mode M, template <typename...> class Action,
+            template <typename...> class Control, typename ParseInput, typename... States>
+  [[nodiscard]] static bool match(ParseInput& in, States&&... st) {
+    const char c = in.empty() ? '\0' : in.peek_char();
+    return ((can_start<Rules>::test(c) &&
+             Control<Rules>::template match<A, rewind_mode::required, Action, Control>(in, st...)) ||
+            ...);
+  }
+};
+
+constexpr bool is_identifier_first(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+
 // Where `recover<>` resumes after an error (the scanning is in parser.cpp):
 struct line_sync {};  // the next line that starts with a word, or the `}` of the block
 struct item_sync {};  // the next line that starts with `template` or `workflow`
@@ -255,8 +284,18 @@ struct arguments : seq<sep, arguments_open, sep, until<one<')'>, must<argument>,
 struct as_variable : success {};
 struct name_expression : seq<ident, sor<arguments, as_variable>> {};
 
-struct primary : sor<paren, list, object, string_literal, number_literal, true_literal, false_literal, null_literal,
-                     contact_variable, name_expression> {};
+template <> struct can_start<paren> { static constexpr bool test(char c) { return c == '('; } };
+template <> struct can_start<list> { static constexpr bool test(char c) { return c == '['; } };
+template <> struct can_start<object> { static constexpr bool test(char c) { return c == '{'; } };
+template <> struct can_start<string_literal> { static constexpr bool test(char c) { return c == '"'; } };
+template <> struct can_start<number_literal> { static constexpr bool test(char c) { return c >= '0' && c <= '9'; } };
+template <> struct can_start<true_literal> { static constexpr bool test(char c) { return c == 't'; } };
+template <> struct can_start<false_literal> { static constexpr bool test(char c) { return c == 'f'; } };
+template <> struct can_start<null_literal> { static constexpr bool test(char c) { return c == 'n'; } };
+template <> struct can_start<contact_variable> { static constexpr bool test(char c) { return c == 'c'; } };
+template <> struct can_start<name_expression> { static constexpr bool test(char c) { return is_identifier_first(c); } };
+struct primary : first_char_sor<paren, list, object, string_literal, number_literal, true_literal, false_literal,
+                                null_literal, contact_variable, name_expression> {};
 
 struct field_name : seq<word> {};
 struct member : seq<sep, one<'.'>, sep, must<field_name>> {};
@@ -309,7 +348,10 @@ template <typename Operand>
 struct operand_after : seq<Operand> {};
 template <typename Op, typename Operand>
 struct infix : seq<Op, sep, must<operand_after<Operand>>> {};
-struct binary_step : seq<sep, sor<infix<logical_op, operand>, infix<tight_op, unary>>> {};
+// Every operator starts with one of these characters; after most operands none follows
+// (`)`, `{`, `,`, a new line), and the sixteen operator rules are not tried.
+struct operator_first : one<'o', 'a', 'n', 'i', '=', '!', '<', '>', '?', '+', '-', '*', '/', '%'> {};
+struct binary_step : seq<sep, at<operator_first>, sor<infix<logical_op, operand>, infix<tight_op, unary>>> {};
 // A second comparison in one chain (`a < b < c`) is reported by the Builder when its
 // operator arrives, with this rule's message.
 struct no_chained_comparison {};
@@ -438,8 +480,25 @@ struct workflow_setting : sor<setting<key_name, string_value<key_name>>, setting
 // A setting among the statements: the workflow's settings come first.
 struct misplaced_setting : seq<at<workflow_setting_key>, tao::pegtl::raise<misplaced_setting>> {};
 
-struct statement : sor<send_stmt, delay_stmt, wait_stmt, if_stmt, webhook_stmt, update_stmt, exit_stmt, let_stmt,
-                       label_stmt, goto_stmt, misplaced_setting, assign_stmt> {};
+template <> struct can_start<send_stmt> { static constexpr bool test(char c) { return c == 's'; } };
+template <> struct can_start<delay_stmt> { static constexpr bool test(char c) { return c == 'd'; } };
+template <> struct can_start<wait_stmt> { static constexpr bool test(char c) { return c == 'w'; } };
+template <> struct can_start<if_stmt> { static constexpr bool test(char c) { return c == 'i'; } };
+template <> struct can_start<webhook_stmt> { static constexpr bool test(char c) { return c == 'w'; } };
+template <> struct can_start<update_stmt> { static constexpr bool test(char c) { return c == 'u'; } };
+template <> struct can_start<exit_stmt> { static constexpr bool test(char c) { return c == 'e'; } };
+template <> struct can_start<let_stmt> { static constexpr bool test(char c) { return c == 'l'; } };
+template <> struct can_start<label_stmt> { static constexpr bool test(char c) { return c == 'l'; } };
+template <> struct can_start<goto_stmt> { static constexpr bool test(char c) { return c == 'g'; } };
+// name, description, reentry, enabled
+template <> struct can_start<misplaced_setting> {
+  static constexpr bool test(char c) { return c == 'n' || c == 'd' || c == 'r' || c == 'e'; }
+};
+template <> struct can_start<assign_stmt> { static constexpr bool test(char c) { return is_identifier_first(c); } };
+// Dispatched on the first character (first_char_sor): a statement tries only the rules
+// that begin with its first letter, then assignment.
+struct statement : first_char_sor<send_stmt, delay_stmt, wait_stmt, if_stmt, webhook_stmt, update_stmt, exit_stmt, let_stmt,
+                                  label_stmt, goto_stmt, misplaced_setting, assign_stmt> {};
 
 struct template_start : kw_template {};
 struct template_name : seq<ident> {};
@@ -586,6 +645,9 @@ struct analyze_traits<Name, flow::grammar::rules::nested<Rule>> : analyze_seq_tr
 
 template <typename Name, typename Rule>
 struct analyze_traits<Name, flow::grammar::rules::chain<Rule>> : analyze_seq_traits<Rule> {};
+
+template <typename Name, typename... Rules>
+struct analyze_traits<Name, flow::grammar::rules::first_char_sor<Rules...>> : analyze_sor_traits<Rules...> {};
 
 // Consumes what Rule consumes; after an error it always skips forward.
 template <typename Name, typename Rule, typename Sync>
