@@ -130,7 +130,10 @@ struct chain {
 // ---- 1. Separators and words -------------------------------------------------------
 
 struct comment : seq<two<'/'>, star<not_one<'\n'>>> {};
-struct sep : star<sor<one<' ', '\t', '\n', '\r', '\f', '\v'>, comment>> {};
+template <> struct can_start<comment> { static constexpr bool test(char c) { return c == '/'; } };
+// The comment is tried only at a `/` (first_char_sor): at the end of every separator it
+// was a failed rule match with its marker, 3 % of a build's instructions.
+struct sep : star<first_char_sor<one<' ', '\t', '\n', '\r', '\f', '\v'>, comment>> {};
 struct blanks : star<one<' ', '\t'>> {};
 struct word : seq<identifier_first, star<identifier_other>> {};
 
