@@ -310,7 +310,8 @@ struct postfix : seq<primary, star<sor<member, index>>> {};
 struct unary;
 struct negated : nested<unary> {};
 struct negation : seq<one<'-'>, sep, must<negated>> {};
-struct unary : sor<negation, postfix> {};
+template <> struct can_start<negation> { static constexpr bool test(char c) { return c == '-'; } };
+struct unary : first_char_sor<negation, postfix> {};
 
 // Binary operators and `not`, loosest first: or, and, not, comparison (one, not chained),
 // ??, + -, * / %. The grammar reads a flat chain `operand (operator operand)*`; the
@@ -345,7 +346,8 @@ struct not_start : kw_not {};
 struct operand;
 struct not_operand : nested<operand> {};
 struct negation_not : seq<not_start, sep, must<not_operand>> {};
-struct operand : sor<negation_not, unary> {};
+template <> struct can_start<negation_not> { static constexpr bool test(char c) { return c == 'n'; } };
+struct operand : first_char_sor<negation_not, unary> {};
 
 template <typename Operand>
 struct operand_after : seq<Operand> {};
