@@ -173,10 +173,12 @@ inline constexpr std::array<std::string_view, 27> kReserved = {
     "timeout",  "if",       "else",    "webhook", "update", "contact", "exit", "let",  "label",
     "goto",     "and",      "or",      "not",    "in",    "true",  "false", "null",  "file"};
 
-// Succeeds, consuming nothing, unless the input starts with a whole keyword (a keyword not
-// followed by an identifier character): the same as not_at<sor<kw_...>>.
-struct not_reserved {
-  using rule_t = not_reserved;
+// A name people choose (template, label, local, function): any word but a keyword. Field
+// names and object keys may be keywords (`event.data.label`), so they use `word`. The
+// word is read once and looked up: the same as seq<not_at<sor<kw_...>>, word>, which
+// tried 27 keyword rules (an earlier not_reserved rule read the word a second time).
+struct ident {
+  using rule_t = ident;
   using subs_t = empty_list;
 
   template <apply_mode A, rewind_mode M, template <typename...> class Action,
@@ -186,18 +188,19 @@ struct not_reserved {
       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     };
     const char* const begin = in.current();
-    const char* end = begin;
+    if (begin == in.end() || !is_identifier_first(*begin)) return false;
+    const char* end = begin + 1;
     while (end != in.end() && identifier_other(*end)) ++end;
     const std::string_view word(begin, static_cast<std::size_t>(end - begin));
     // The first letter rules out most keywords without comparing the rest.
-    return word.empty() || std::none_of(kReserved.begin(), kReserved.end(), [&](std::string_view keyword) {
-             return keyword[0] == word[0] && keyword == word;
-           });
+    if (std::any_of(kReserved.begin(), kReserved.end(),
+                    [&](std::string_view keyword) { return keyword[0] == word[0] && keyword == word; })) {
+      return false;
+    }
+    in.bump_in_this_line(word.size());
+    return true;
   }
 };
-// A name people choose (template, label, local, function): any word but a keyword. Field
-// names and object keys may be keywords (`event.data.label`), so they use `word`.
-struct ident : seq<not_reserved, word> {};
 
 // ---- 2. Literals -------------------------------------------------------------------
 
@@ -641,9 +644,9 @@ inline constexpr bool abandons_item = std::is_same_v<Rule, block_continues>;
 
 namespace tao::pegtl {
 
-// Consumes nothing, like the not_at<> it stands for.
+// Consumes at least one character, like the word it reads.
 template <typename Name>
-struct analyze_traits<Name, flow::grammar::rules::not_reserved> : analyze_opt_traits<> {};
+struct analyze_traits<Name, flow::grammar::rules::ident> : analyze_any_traits<> {};
 
 template <typename Name, typename Rule>
 struct analyze_traits<Name, flow::grammar::rules::nested<Rule>> : analyze_seq_traits<Rule> {};
