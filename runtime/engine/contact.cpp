@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -21,29 +22,18 @@ struct Merge {
   std::string deleted;
 };
 
-std::string array_element(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
 Merge split(const std::string& object_json) {
-  const auto object = nlohmann::json::parse(object_json);
-  Merge merge{"{}", "{"};
   nlohmann::json set = nlohmann::json::object();
+  std::vector<std::string> deleted;
+  const auto object = nlohmann::json::parse(object_json);
   for (const auto& [key, value] : object.items()) {
-    if (!value.is_null()) {
-      set[key] = value;
+    if (value.is_null()) {
+      deleted.push_back(key);
     } else {
-      merge.deleted += (merge.deleted.size() > 1 ? "," : "") + array_element(key);
+      set[key] = value;
     }
   }
-  merge.set = set.dump();
-  merge.deleted += "}";
-  return merge;
+  return {set.dump(), store::array_literal(deleted)};
 }
 
 std::string upsert_sql(std::string_view returning) {

@@ -1,6 +1,7 @@
 #include "runtime/engine/engine.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -14,6 +15,17 @@ namespace flow::runtime::engine {
 
 namespace {
 
+// Executions that can still run. Written as NOT IN the ended statuses on purpose (see
+// claim_sql).
+constexpr const char* kLive = "status NOT IN ('COMPLETED', 'EXITED', 'FAILED', 'CANCELLED')";
+
+// The event columns event_name, event_data, event_at of a row, when there is an event.
+std::optional<ClaimedEvent> event_of(const store::Row& row) {
+  const auto name = row.get<std::optional<std::string>>("event_name");
+  if (!name) return std::nullopt;
+  return ClaimedEvent{*name, row.get<std::string>("event_data"), row.get<double>("event_at")};
+}
+
 Claimed claimed_execution(const store::Row& row) {
   Claimed execution;
   execution.id = row.get<int64_t>("id");
@@ -21,9 +33,7 @@ Claimed claimed_execution(const store::Row& row) {
   execution.workflow_id = row.get<int64_t>("workflow_id");
   execution.frame = row.get<std::optional<store::Bytes>>("frame");
   execution.resume_event_id = row.get<std::optional<int64_t>>("resume_event_id");
-  if (const auto name = row.get<std::optional<std::string>>("event_name")) {
-    execution.event = ClaimedEvent{*name, row.get<std::string>("event_data"), row.get<double>("event_at")};
-  }
+  execution.event = event_of(row);
   execution.workflow_name = row.get<std::optional<std::string>>("workflow_name");
   execution.module_hash = row.get<std::optional<int64_t>>("module_hash");
   execution.effects = row.get<int32_t>("effects");
@@ -53,8 +63,7 @@ std::string claim_sql(int batch) {
          "ev.name AS event_name, ev.data::text AS event_data, extract(epoch FROM ev.created_at)::float8 AS event_at "
          "FROM executions e JOIN contacts c ON c.id = e.contact_id LEFT JOIN workflows w ON w.id = e.workflow_id "
          "LEFT JOIN events ev ON ev.contact_id = e.contact_id AND ev.id = e.resume_event_id "
-         "WHERE e.wake_at <= to_timestamp($1::float8) "
-         "AND e.status NOT IN ('COMPLETED', 'EXITED', 'FAILED', 'CANCELLED') ORDER BY e.wake_at LIMIT " +
+         "WHERE e.wake_at <= to_timestamp($1::float8) AND e." + std::string(kLive) + " ORDER BY e.wake_at LIMIT " +
          std::to_string(batch) + " FOR NO KEY UPDATE OF c SKIP LOCKED FOR UPDATE OF e SKIP LOCKED";
 }
 
@@ -63,12 +72,11 @@ std::string claim_sql(int batch) {
 // found no event. Events never change once written, so reading it now is enough.
 void read_event_again(store::Connection& conn, Claimed& execution) {
   const auto rows = conn.exec(
-      "SELECT name, data::text AS data, extract(epoch FROM created_at)::float8 AS at FROM events "
-      "WHERE contact_id = $1 AND id = $2",
+      "SELECT name AS event_name, data::text AS event_data, extract(epoch FROM created_at)::float8 AS event_at "
+      "FROM events WHERE contact_id = $1 AND id = $2",
       execution.contact_id, *execution.resume_event_id);
-  if (rows.empty()) return;  // gone with its contact: the activation fails for want of it
-  const auto row = rows.one();
-  execution.event = ClaimedEvent{row.get<std::string>("name"), row.get<std::string>("data"), row.get<double>("at")};
+  // None: the event went with its contact, and the activation fails for want of it.
+  if (!rows.empty()) execution.event = event_of(rows.one());
 }
 
 }  // namespace
@@ -117,9 +125,8 @@ int Engine::run_due(store::Connection& conn, int limit) {
 }
 
 std::optional<double> Engine::seconds_until_due(store::Connection& conn) const {
-  const auto at = conn.exec(
-                          "SELECT extract(epoch FROM min(wake_at))::float8 AS at FROM executions "
-                          "WHERE wake_at IS NOT NULL AND status NOT IN ('COMPLETED', 'EXITED', 'FAILED', 'CANCELLED')")
+  const auto at = conn.exec("SELECT extract(epoch FROM min(wake_at))::float8 AS at FROM executions "
+                            "WHERE wake_at IS NOT NULL AND " + std::string(kLive))
                       .one()
                       .get<std::optional<double>>("at");
   if (!at) return std::nullopt;

@@ -46,12 +46,9 @@ struct Ids {
   std::vector<int64_t> contacts, executions;
 
   size_t size() const { return executions.size(); }
-  static std::string array(const std::vector<int64_t>& values) {
-    std::string out = "{";
-    for (const int64_t value : values) out += (out.size() > 1 ? "," : "") + std::to_string(value);
-    return out + "}";
+  std::pair<std::string, std::string> arrays() const {
+    return {store::array_literal(contacts), store::array_literal(executions)};
   }
-  std::pair<std::string, std::string> arrays() const { return {array(contacts), array(executions)}; }
 };
 
 constexpr const char* kSelected = "SELECT * FROM unnest($1::bigint[], $2::bigint[]) AS x(contact_id, execution_id)";

@@ -43,7 +43,8 @@ void Worker::run(std::stop_token stop) {
       bool notified = false;
       while (conn->wait_for_notification(std::chrono::milliseconds(0))) notified = true;
       if (!stop.stop_requested() && !notified) {
-        conn->wait_for_notification(job_.idle_wait ? std::min(kIdleWait, job_.idle_wait(*conn)) : kIdleWait);
+        const auto wait = job_.idle_wait ? job_.idle_wait(*conn) : std::nullopt;
+        conn->wait_for_notification(std::min(kIdleWait, wait.value_or(kIdleWait)));
       }
     } catch (const std::exception& error) {
       // A lost session or a failing database: start over with a new session after a pause

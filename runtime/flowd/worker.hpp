@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -25,9 +26,9 @@ struct WorkerJob {
   // libcurl handle and its open connection).
   size_t batch = 1;
   std::function<size_t(runtime::store::Connection&)> drain;
-  // How long to wait for a notification once drained, at most a second (the default when
-  // unset): less when the work knows when its next unit falls due.
-  std::function<std::chrono::milliseconds(runtime::store::Connection&)> idle_wait;
+  // How long to wait for a notification once drained, when the work knows when its next
+  // unit falls due: at most a second, which is also the wait when unset or nullopt.
+  std::function<std::optional<std::chrono::milliseconds>(runtime::store::Connection&)> idle_wait;
 };
 
 class Worker {

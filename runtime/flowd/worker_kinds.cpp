@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "runtime/delivery/eml_file_mailer.hpp"
@@ -32,10 +33,11 @@ std::unique_ptr<runtime::delivery::Mailer> make_mailer(const DeliveryConfig& con
 // Until the next timer (a millisecond late rather than early, when its claim would find
 // nothing), but never less than kRecheck: an execution due already is locked by a
 // transaction in progress, whose end its holder's NOTIFY or this recheck catches.
-std::chrono::milliseconds until_next_timer(const runtime::engine::Engine& engine, runtime::store::Connection& conn) {
-  constexpr std::chrono::milliseconds kRecheck{20}, kNone{1000};
+std::optional<std::chrono::milliseconds> until_next_timer(const runtime::engine::Engine& engine,
+                                                          runtime::store::Connection& conn) {
+  constexpr std::chrono::milliseconds kRecheck{20};
   const auto seconds = engine.seconds_until_due(conn);
-  if (!seconds) return kNone;
+  if (!seconds) return std::nullopt;
   const auto wait = std::chrono::ceil<std::chrono::milliseconds>(std::chrono::duration<double>(*seconds)) +
                     std::chrono::milliseconds(1);
   return std::max(kRecheck, wait);

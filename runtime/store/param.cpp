@@ -11,4 +11,34 @@ Param::Param(double value) {
   value_ = std::string(buffer, end);
 }
 
+namespace {
+
+template <typename T, typename Element>
+std::string braced(std::span<const T> values, Element element) {
+  std::string out = "{";
+  for (const T& value : values) {
+    if (out.size() > 1) out += ',';
+    element(out, value);
+  }
+  return out + "}";
+}
+
+}  // namespace
+
+std::string array_literal(std::span<const int64_t> values) {
+  return braced(values, [](std::string& out, int64_t value) { out += std::to_string(value); });
+}
+
+// Quoted, so that any text is one element: commas, braces, spaces and NULL stay text.
+std::string array_literal(std::span<const std::string> values) {
+  return braced(values, [](std::string& out, const std::string& value) {
+    out += '"';
+    for (const char c : value) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  });
+}
+
 }  // namespace flow::runtime::store

@@ -4,6 +4,7 @@
 // empty std::optional bind SQL NULL. Cast in SQL where the type is not obvious: `$1::jsonb`.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,11 @@ struct Bytes {
   std::string data;
   bool operator==(const Bytes&) const = default;
 };
+
+// Array literals for an array parameter (`$1::bigint[]`, `$1::text[]`): a list of values
+// bound as one parameter, e.g. for `unnest`.
+std::string array_literal(std::span<const int64_t> values);
+std::string array_literal(std::span<const std::string> values);  // each element quoted
 
 class Param {
  public:
