@@ -1,5 +1,8 @@
 #include "runtime/engine/activation.hpp"
 
+#include <unordered_map>
+#include <vector>
+
 #include "runtime/engine/contact.hpp"
 #include "runtime/engine/error.hpp"
 #include "runtime/engine/step_history.hpp"
@@ -11,6 +14,30 @@ namespace flow::runtime::engine {
 namespace {
 
 using stdlib::Value;
+
+// The event an execution starts or resumes with, as stored.
+struct ClaimedEvent {
+  std::string name;
+  std::string data_json;
+  double at = 0;  // created_at, epoch seconds
+};
+
+// An executions row as the caller locked it, with what was read with it (kActivationColumns),
+// so that an activation needs no query of its own before it writes.
+struct Claimed {
+  int64_t id = 0, contact_id = 0, workflow_id = 0;
+  std::optional<store::Bytes> frame;  // none: not started yet
+  std::optional<int64_t> resume_event_id;
+  std::optional<ClaimedEvent> event;  // the row resume_event_id names
+  // The workflow's name and the module the execution started with (set at enrolment, not
+  // the workflow's latest); none when the workflow row is gone.
+  std::optional<std::string> workflow_name;
+  std::optional<int64_t> module_hash;
+  // Mails and webhook calls the execution has queued (executions.effects): the next one's
+  // key is execution.step.(effects + 1), stable when a retried transaction runs the
+  // activation again.
+  int32_t effects = 0;
+};
 
 Value parse_or_string(const std::string& text) {
   auto parsed = stdlib::parse_json(text);
@@ -106,8 +133,16 @@ vm::Effect failure(std::string message) {
   return {vm::kNoStep, std::move(failed)};
 }
 
-}  // namespace
+// What one activation did, for its caller's NOTIFY and metrics.
+struct Activated {
+  bool mailed = false;  // mail was queued
+  size_t steps = 0;     // step history rows written
+};
 
+// Runs one execution from its frame (or its trigger) to the next suspension or its end.
+// `contact` is the contact as the VM sees it ({email, subscribed, data}, see
+// contact_value); an `update contact` step updates it too, so that a later activation of
+// the same contact in the caller's transaction sees the change.
 Activated activate(store::Connection& conn, const ActivationContext& context, const Claimed& execution,
                    stdlib::Value& contact) {
   if (!execution.workflow_name || !execution.module_hash) {
@@ -208,6 +243,72 @@ Activated activate(store::Connection& conn, const ActivationContext& context, co
     }
     effect = interpreter.resume(frame, vm::Resume::done(), inputs);
   }
+}
+
+// The event columns event_name, event_data, event_at of a row, when there is an event.
+std::optional<ClaimedEvent> event_of(const store::Row& row) {
+  const auto name = row.get<std::optional<std::string>>("event_name");
+  if (!name) return std::nullopt;
+  return ClaimedEvent{*name, row.get<std::string>("event_data"), row.get<double>("event_at")};
+}
+
+Claimed claimed_execution(const store::Row& row) {
+  Claimed execution;
+  execution.id = row.get<int64_t>("id");
+  execution.contact_id = row.get<int64_t>("contact_id");
+  execution.workflow_id = row.get<int64_t>("workflow_id");
+  execution.frame = row.get<std::optional<store::Bytes>>("frame");
+  execution.resume_event_id = row.get<std::optional<int64_t>>("resume_event_id");
+  execution.event = event_of(row);
+  execution.workflow_name = row.get<std::optional<std::string>>("workflow_name");
+  execution.module_hash = row.get<std::optional<int64_t>>("module_hash");
+  execution.effects = row.get<int32_t>("effects");
+  return execution;
+}
+
+// A claim that reached its row just after a track's resume committed: the row is the latest
+// version (resume_event_id set), but the claim's snapshot predates the commit, so the join
+// found no event. Events never change once written, so reading it now is enough.
+void read_event_again(store::Connection& conn, Claimed& execution) {
+  const auto rows = conn.exec(
+      "SELECT name AS event_name, data::text AS event_data, extract(epoch FROM created_at)::float8 AS event_at "
+      "FROM events WHERE contact_id = $1 AND id = $2",
+      execution.contact_id, *execution.resume_event_id);
+  // None: the event went with its contact, and the activation fails for want of it.
+  if (!rows.empty()) execution.event = event_of(rows.one());
+}
+
+}  // namespace
+
+const std::string_view kActivationColumns =
+    "e.id, e.contact_id, e.workflow_id, e.frame, e.resume_event_id, e.effects, w.name AS workflow_name, "
+    "COALESCE(e.module_hash, w.module_hash) AS module_hash, c.email, c.subscribed, c.data::text AS contact_data, "
+    "ev.name AS event_name, ev.data::text AS event_data, extract(epoch FROM ev.created_at)::float8 AS event_at";
+
+size_t activate_all(store::Connection& conn, const ActivationContext& context, const store::Result& rows) {
+  std::vector<Claimed> executions;
+  // Two executions of one contact in a batch: the second sees what the first's
+  // `update contact` wrote.
+  std::unordered_map<int64_t, stdlib::Value> contacts;
+  for (const auto row : rows) {
+    executions.push_back(claimed_execution(row));
+    if (executions.back().resume_event_id && !executions.back().event) read_event_again(conn, executions.back());
+    auto [contact, first] = contacts.try_emplace(executions.back().contact_id);
+    if (first) {
+      contact->second =
+          contact_value(row.get<std::string>("email"), row.get<bool>("subscribed"), row.get<std::string>("contact_data"));
+    }
+  }
+  bool queued_mail = false;
+  size_t steps = 0;
+  for (const Claimed& execution : executions) {
+    const Activated activated = activate(conn, context, execution, contacts.at(execution.contact_id));
+    queued_mail |= activated.mailed;
+    steps += activated.steps;
+  }
+  // NOTIFY is transactional: the mailer hears it only if this commits.
+  if (queued_mail) conn.notify_on_commit("flow_outbox");
+  return steps;
 }
 
 }  // namespace flow::runtime::engine

@@ -16,15 +16,17 @@ struct Options {
   std::function<double()> clock;  // seconds since the epoch
   // The `unsubscribeUrl` templates see, per contact.
   std::function<std::string(int64_t contact_id)> unsubscribe_url = [](int64_t) { return std::string(); };
+  // A track runs the executions it starts up to their first suspension inside its own
+  // transaction (docs/runtime.md, "Track"), instead of leaving them to a worker's claim:
+  // one transaction, claim and NOTIFY fewer per execution. Off, the workers start them.
+  bool start_on_track = true;
 };
 
 class Engine {
  public:
   explicit Engine(Options options) : options_(std::move(options)) {}
 
-  TrackResult track(store::Connection& conn, const TrackRequest& request) {
-    return engine::track(conn, request, options_.clock());
-  }
+  TrackResult track(store::Connection& conn, const TrackRequest& request);
 
   // Claims up to `limit` executions due by the clock, kClaimBatch to a transaction (claimed
   // with SKIP LOCKED, so workers never wait for each other), and activates them. Returns

@@ -20,7 +20,8 @@ bool is_reserved_event(std::string_view name) {
   return name.starts_with("email.") || name == "contact.subscribed" || name == "contact.unsubscribed";
 }
 
-TrackResult track(store::Connection& conn, const TrackRequest& request, double now) {
+TrackResult track(store::Connection& conn, const TrackRequest& request, double now,
+                  const std::optional<ActivationContext>& start) {
   if (request.event.empty()) throw Refused("event is empty");
   if (is_reserved_event(request.event)) {
     throw Refused("\"" + request.event + "\" is reserved for events flowd records itself (email.*, contact.subscribed, "
@@ -29,53 +30,69 @@ TrackResult track(store::Connection& conn, const TrackRequest& request, double n
   if (!request.data.is_object()) throw Refused("data must be an object");
   const std::string email = normalise_email(request.email);
   const std::string data = request.data.dump();
-  // One round trip (Connection::defer): the statements after the upsert find the contact
-  // by its email and the event by its sequence's currval rather than wait for their ids.
-  // The contact's id is a scalar subquery, which PostgreSQL runs once, before the rest, and
-  // looks executions up by it; written as a join with contacts, the enrolment took 1.3 ms a
-  // call in the benchmark (now 0.04 ms).
+  // Two round trips (Connection::defer): the statements up to the enrolment, then the
+  // activations' writes with the wake-up and the COMMIT. The statements after the upsert
+  // find the contact by its email and the event by its sequence's currval rather than wait
+  // for their ids. The contact's id is a scalar subquery, which PostgreSQL runs once, before
+  // the rest, and looks executions up by it; written as a join with contacts, the enrolment
+  // took 1.3 ms a call in the benchmark (now 0.04 ms).
   // currval('events_id_seq') (events.id is a bigserial, migration 1) is this session's
   // event: the insert before it always inserts exactly one row, the upsert having made the
   // contact.
   static const std::string contact_id = "SELECT id FROM contacts WHERE email = $1";
-  store::Connection::Deferred contact, event, started, resumed;
+  // A new execution's resume_event_id names its trigger, which activate_all starts it with.
+  // Re-entry off: never a second time; on: not while one is unfinished. The statement
+  // returns what activate_all reads (the event and the contact as this transaction wrote
+  // them).
+  static const std::string enrol =
+      "WITH e AS (INSERT INTO executions (contact_id, workflow_id, module_hash, status, wake_at, resume_event_id, "
+      "started_at) SELECT c.id, w.id, w.module_hash, 'RUNNING', to_timestamp($3::float8), currval('events_id_seq'), "
+      "to_timestamp($3::float8) FROM (" + contact_id + ") c, workflows w WHERE w.enabled AND w.trigger = $2 "
+      "AND NOT EXISTS (SELECT 1 FROM executions x WHERE x.contact_id = (" + contact_id + ") "
+      "AND x.workflow_id = w.id AND (NOT w.reentry OR x.status IN ('RUNNING', 'WAITING'))) RETURNING *) "
+      "SELECT " + std::string(kActivationColumns) + " FROM e JOIN contacts c ON c.id = e.contact_id "
+      "JOIN workflows w ON w.id = e.workflow_id JOIN events ev ON ev.contact_id = e.contact_id "
+      "AND ev.id = e.resume_event_id ORDER BY e.id";
+  // Disabled workflows included: disabling stops enrolments, not running executions. The
+  // row lock taken here against a worker's claim settles the wait's race (docs/runtime.md).
+  // pg_notify once per woken row: PostgreSQL delivers identical notifications of one
+  // transaction once.
+  static const std::string wake =
+      "WITH woken AS (UPDATE executions SET resume_event_id = currval('events_id_seq'), "
+      "wake_at = to_timestamp($3::float8), updated_at = now() WHERE contact_id = (" + contact_id + ") "
+      "AND status = 'WAITING' AND waiting_event = $2 AND resume_event_id IS NULL RETURNING id) "
+      "SELECT id, pg_notify('flow_work', '') FROM woken";
+  TrackResult result;
+  store::Connection::Deferred contact, event, resumed;
   store::with_transaction(conn, [&](store::Connection& c) {
     // The upsert holds the contact's row lock until commit, so two tracks of one contact
     // run the enrolment check below one after the other (each statement of READ COMMITTED
     // sees what the other committed) and re-entry "never" cannot enrol twice.
-    // Lock order: the contact first, then its executions (the wake-up below); a worker's
-    // claim takes the contact with the execution, never after it (docs/runtime.md).
+    // Lock order: the contact first, then its executions (the new ones, the wake-up below);
+    // a worker's claim takes the contact with the execution, never after it
+    // (docs/runtime.md).
     contact = upsert_contact(c, email, request.subscribed, data);
     event = c.defer(
         "INSERT INTO events (contact_id, name, data, created_at) "
         "SELECT id, $2, $3::jsonb, to_timestamp($4::float8) FROM contacts WHERE email = $1 RETURNING id",
         email, request.event, data, now);
-    // A new execution has no frame yet; resume_event_id names its trigger, which the worker
-    // starts it with. Re-entry off: never a second time; on: not while one is unfinished.
-    started = c.defer(
-        "INSERT INTO executions (contact_id, workflow_id, module_hash, status, wake_at, resume_event_id, started_at) "
-        "SELECT c.id, w.id, w.module_hash, 'RUNNING', to_timestamp($3::float8), currval('events_id_seq'), "
-        "to_timestamp($3::float8) FROM (" + contact_id + ") c, workflows w WHERE w.enabled AND w.trigger = $2 "
-        "AND NOT EXISTS (SELECT 1 FROM executions e WHERE e.contact_id = (" + contact_id + ") "
-        "AND e.workflow_id = w.id AND (NOT w.reentry OR e.status IN ('RUNNING', 'WAITING'))) "
-        "ORDER BY w.id RETURNING id",
-        email, request.event, now);
-    // Disabled workflows included: disabling stops enrolments, not running executions. The
-    // row lock taken here against a worker's claim settles the wait's race (docs/runtime.md).
-    resumed = c.defer(
-        "UPDATE executions SET resume_event_id = currval('events_id_seq'), wake_at = to_timestamp($3::float8), "
-        "updated_at = now() WHERE contact_id = (" + contact_id + ") AND status = 'WAITING' "
-        "AND waiting_event = $2 AND resume_event_id IS NULL RETURNING id",
-        email, request.event, now);
-    // Workers hear it only if this commits, and only when an execution has work: every one
-    // started or resumed above names this event.
-    c.defer(
-        "SELECT pg_notify('flow_work', '') WHERE EXISTS (SELECT 1 FROM executions "
-        "WHERE contact_id = (" + contact_id + ") AND resume_event_id = currval('events_id_seq'))",
-        email);
+    const auto started = c.exec(enrol, email, request.event, now);
+    result.started = ids(started);
+    // Queued before the activations below write their frames, so that a new execution
+    // waiting for the very event that started it is not woken by it.
+    resumed = c.defer(wake, email, request.event, now);
+    result.steps = 0;
+    // Workers hear of executions only if this commits, and only of those left to them.
+    if (start) {
+      result.steps = activate_all(c, *start, started);
+    } else if (!started.empty()) {
+      c.notify_on_commit("flow_work");
+    }
   });
-  return TrackResult{contact.result().one().get<int64_t>("id"), event.result().one().get<int64_t>("id"),
-                     ids(started.result()), ids(resumed.result())};
+  result.contact_id = contact.result().one().get<int64_t>("id");
+  result.event_id = event.result().one().get<int64_t>("id");
+  result.resumed = ids(resumed.result());
+  return result;
 }
 
 }  // namespace flow::runtime::engine

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runtime/engine/activation.hpp"
 #include "runtime/store/connection.hpp"
 
 namespace flow::runtime::engine {
@@ -25,6 +26,7 @@ struct TrackResult {
   int64_t event_id = 0;
   std::vector<int64_t> started;  // executions enrolled by this event
   std::vector<int64_t> resumed;  // waiting executions this event woke
+  size_t steps = 0;              // step history rows written by the executions it started
 };
 
 // Names flowd records itself and a client may not send: `email.*`, `contact.subscribed`,
@@ -33,8 +35,11 @@ bool is_reserved_event(std::string_view name);
 
 // Upserts the contact, records the event (at `now`, seconds since the epoch), enrols the
 // contact in every enabled workflow triggered by it (honouring re-entry), wakes the
-// contact's executions waiting for it, and NOTIFYs flow_work on commit. Throws Refused for
-// a bad request.
-TrackResult track(store::Connection& conn, const TrackRequest& request, double now);
+// contact's executions waiting for it, and NOTIFYs flow_work on commit for the executions
+// a worker has to run. With `start`, the new executions run to their first suspension in
+// this transaction (activate()); without, a worker starts them. Throws Refused for a bad
+// request.
+TrackResult track(store::Connection& conn, const TrackRequest& request, double now,
+                  const std::optional<ActivationContext>& start = std::nullopt);
 
 }  // namespace flow::runtime::engine

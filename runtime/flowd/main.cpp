@@ -34,6 +34,7 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./flowd-data";
   int workers = 1;
+  bool start_on_track = true;
   int mailers = 2;
   int webhook_workers = 1;
   std::string smtp_url;  // empty: .eml files under --data-dir
@@ -157,7 +158,9 @@ int serve(const ServeOptions& options) {
     unsubscribe_tokens = runtime::api::UnsubscribeTokens::load(conn, options.unsubscribe_secret);
   }
   const runtime::engine::Options engine_options{
-      .clock = now_seconds, .unsubscribe_url = unsubscribe_links(public_url_of(options), *unsubscribe_tokens)};
+      .clock = now_seconds,
+      .unsubscribe_url = unsubscribe_links(public_url_of(options), *unsubscribe_tokens),
+      .start_on_track = options.start_on_track};
   runtime::engine::Engine engine(engine_options);
   runtime::api::Services services{engine, conninfo, *keys, *unsubscribe_tokens};
   runtime::http::Server http(http_options, runtime::api::make_api(services));
@@ -207,6 +210,12 @@ int main(int argc, char** argv) {
                    "worker threads running due executions (0: none here, another flowd on the database runs them)")
       ->envname("FLOW_WORKERS")
       ->check(CLI::Range(0, 64))
+      ->capture_default_str();
+  serve_command
+      ->add_option("--start-on-track", options.start_on_track,
+                   "run the executions a /v1/track starts up to their first wait before it answers (false: the "
+                   "workers start them)")
+      ->envname("FLOW_START_ON_TRACK")
       ->capture_default_str();
   serve_command->add_option("--mailers", options.mailers, "worker threads delivering the outbox (0: none here)")
       ->envname("FLOW_MAILERS")

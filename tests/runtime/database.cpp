@@ -30,7 +30,8 @@ void DatabaseTest::SetUp() {
   }
   const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
   schema_ = "flow_test_" + std::to_string(getpid()) + "_" + test->name();
-  for (char& c : schema_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // An identifier: a parameterised test's name has a '/'.
+  for (char& c : schema_) c = std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '_';
   db_->exec("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
   db_->exec("CREATE SCHEMA " + schema_);
   conninfo_ = "connect_timeout=5 options='-csearch_path=" + schema_ + "'";

@@ -275,5 +275,64 @@ TEST_F(EngineTest, DeployRefusesATriggerChangeAndALockedWorkflow) {
   EXPECT_EQ(count("SELECT version::bigint FROM workflows"), 2);
 }
 
+// Tracks that start their executions themselves, as flowd's do (Options::start_on_track);
+// run() is still a worker's, on the same database.
+class EngineStartOnTrack : public EngineTest {
+ protected:
+  engine::TrackResult start(const std::string& event, nlohmann::json data = nlohmann::json::object()) {
+    return starting_.track(db(), TrackRequest{event, "ada@example.com", std::nullopt, std::move(data)});
+  }
+
+  Engine starting_{engine::Options{.clock = [this] { return now_; }}};
+};
+
+TEST_F(EngineStartOnTrack, ANewExecutionRunsToItsFirstSuspensionInTheTrack) {
+  deploy("workflow w on \"go\" { send news\n delay 1 day\n send receipt }");
+  const auto result = start("go", {{"firstName", "Ada"}});
+  ASSERT_EQ(result.started.size(), 1u);
+  const int64_t id = result.started[0];
+  EXPECT_EQ(status(id), "WAITING");
+  EXPECT_EQ(result.steps, 2u) << "send and delay";
+  EXPECT_EQ(count("SELECT count(*) FROM step_history WHERE finished_at IS NULL AND kind = 'delay'"), 1);
+  const auto mail = db().exec("SELECT subject, message_id FROM outbox").one();
+  EXPECT_EQ(mail.get<std::string>("subject"), "News for Ada") << "the contact as this track wrote it";
+  EXPECT_EQ(mail.get<std::string>("message_id"), std::to_string(id) + ".0.1@flowd");
+  EXPECT_EQ(run(), 0) << "nothing is left for a worker";
+  now_ += kDay;
+  EXPECT_EQ(run(), 1);
+  EXPECT_EQ(status(id), "COMPLETED");
+  EXPECT_EQ(db().exec("SELECT message_id FROM outbox ORDER BY id DESC LIMIT 1").one().get<std::string>(0),
+            std::to_string(id) + ".2.2@flowd");
+}
+
+TEST_F(EngineStartOnTrack, ANewExecutionIsNotWokenByTheEventThatStartedIt) {
+  deploy(R"(workflow w on "go" {
+    wait for "go" within 1 day {
+      received { update contact { path: "received" } }
+      timeout { update contact { path: "timeout" } }
+    }
+  })");
+  const auto first = start("go");
+  ASSERT_EQ(first.started.size(), 1u);
+  EXPECT_TRUE(first.resumed.empty());
+  EXPECT_EQ(status(first.started[0]), "WAITING");
+  const auto second = start("go");
+  EXPECT_TRUE(second.started.empty()) << "one is unfinished";
+  EXPECT_EQ(second.resumed, std::vector<int64_t>{first.started[0]});
+  EXPECT_EQ(run(), 1);
+  EXPECT_EQ(path(), "received");
+}
+
+TEST_F(EngineStartOnTrack, TwoExecutionsOfOneEventBothUpdateTheContact) {
+  deploy(R"(workflow first on "go" { update contact { first: true } }
+    workflow second on "go" { update contact { second: contact.data.seen ?? 0 } })");
+  const auto result = start("go", {{"seen", 7}});
+  ASSERT_EQ(result.started.size(), 2u);
+  for (const int64_t id : result.started) EXPECT_EQ(status(id), "COMPLETED");
+  const auto data = db().exec("SELECT data::text AS d FROM contacts WHERE email = 'ada@example.com'").one();
+  EXPECT_EQ(nlohmann::json::parse(data.get<std::string>("d")),
+            nlohmann::json({{"seen", 7}, {"first", true}, {"second", 7}}));
+}
+
 }  // namespace
 }  // namespace flow::runtime::testing

@@ -42,16 +42,29 @@ TEST_F(FlowdTwoProcess, ShareOneDatabaseWithoutRunningAStepTwice) {
 }
 
 // The API and the workers split over processes: one flowd with no workers accepts the
-// events (its executions wait in the database), another with workers runs them.
-TEST_F(FlowdTwoProcess, AnApiOnlyFlowdLeavesTheWorkToAnother) {
+// events, another with workers runs what they leave in the database. `start_on_track`: the
+// API's tracks run the executions they start up to their first suspension (the delay
+// between the two emails), or leave them RUNNING to a worker.
+class FlowdApiOnly : public FlowdTwoProcess, public ::testing::WithParamInterface<bool> {};
+
+TEST_P(FlowdApiOnly, LeavesTheRestOfTheWorkToAnother) {
+  const bool start_on_track = GetParam();
   constexpr int kQueued = 200;
   FlowdProcess api = flowd("api");
   FlowdProcess runner = flowd("runner");
-  ASSERT_TRUE(api.start_and_wait(flags({"--workers", "0", "--mailers", "0", "--webhook-workers", "0"}))) << api.log();
+  ASSERT_TRUE(api.start_and_wait(flags({"--workers", "0", "--mailers", "0", "--webhook-workers", "0",
+                                        "--start-on-track", start_on_track ? "true" : "false"})))
+      << api.log();
   ASSERT_EQ(track_many({api.port()}, kQueued), 0) << api.log();
-  std::this_thread::sleep_for(1s);  // time in which a worker would have started some
-  EXPECT_EQ(count(db(), "SELECT count(*) FROM executions WHERE status = 'RUNNING'"), kQueued);
-  EXPECT_EQ(count(db(), "SELECT count(*) FROM step_history"), 0) << "no step ran without a worker";
+  std::this_thread::sleep_for(1s);  // time in which a worker would have run some
+  if (start_on_track) {
+    EXPECT_EQ(count(db(), "SELECT count(*) FROM executions WHERE status = 'WAITING'"), kQueued);
+    EXPECT_EQ(count(db(), "SELECT count(*) FROM step_history"), 2 * kQueued) << "send and delay, in the track";
+    EXPECT_EQ(count(db(), "SELECT count(*) FROM outbox WHERE status = 'PENDING'"), kQueued) << "no mailer";
+  } else {
+    EXPECT_EQ(count(db(), "SELECT count(*) FROM executions WHERE status = 'RUNNING'"), kQueued);
+    EXPECT_EQ(count(db(), "SELECT count(*) FROM step_history"), 0) << "no step ran without a worker";
+  }
 
   ASSERT_TRUE(runner.start_and_wait(flags())) << runner.log();
   ASSERT_TRUE(eventually([&] { return load_done(db(), kQueued); }, 120s)) << runner.log();
@@ -61,6 +74,9 @@ TEST_F(FlowdTwoProcess, AnApiOnlyFlowdLeavesTheWorkToAnother) {
   EXPECT_EQ(api.terminate(), 0) << api.log();
   EXPECT_EQ(runner.terminate(), 0) << runner.log();
 }
+
+INSTANTIATE_TEST_SUITE_P(StartOnTrack, FlowdApiOnly, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "StartingOnTrack" : "LeavingTheStartToo"; });
 
 }  // namespace
 }  // namespace flow::runtime::testing

@@ -18,7 +18,9 @@ class EngineFixture : public DatabaseTest {
   }
 
   double now_ = kStart;
-  engine::Engine engine_{engine::Options{[this] { return now_; }}};
+  // Tracks leave new executions to run_due, which the tests call, so that the activations
+  // of the worker's path are what they test; tests of starting in the track set it.
+  engine::Engine engine_{engine::Options{.clock = [this] { return now_; }, .start_on_track = false}};
 };
 
 }  // namespace flow::runtime::testing
