@@ -57,7 +57,7 @@ void record(store::Connection& conn, const store::Row& row, const delivery::Send
 
 }  // namespace
 
-size_t deliver_due(store::Connection& conn, delivery::Mailer& mailer, double now, size_t limit,
+Drained deliver_due(store::Connection& conn, delivery::Mailer& mailer, double now, size_t limit,
                    const delivery::Backoff& backoff) {
   return process_due(conn, "outbox",
                      "id, contact_id, message_id, from_address, to_address, reply_to, subject, html, text_body, "

@@ -4,6 +4,7 @@
 
 #include "runtime/delivery/mailer.hpp"
 #include "runtime/delivery/retry.hpp"
+#include "runtime/engine/due_rows.hpp"
 #include "runtime/store/connection.hpp"
 
 namespace flow::runtime::engine {
@@ -14,7 +15,7 @@ constexpr int kMaxMailAttempts = 8;
 
 // Sends up to `limit` due PENDING outbox rows and marks each SENT, or records the failure:
 // a retry at now + retry_delay(backoff), or FAILED when the mailer calls it permanent or
-// the row has had kMaxMailAttempts. Returns how many rows were attempted.
+// the row has had kMaxMailAttempts. Returns how many rows were attempted (Drained).
 //
 // Delivery is at least once: the row is marked in the transaction that claimed it, right
 // after the server's reply, so only a crash or a lost session in the moment between the
@@ -22,7 +23,7 @@ constexpr int kMaxMailAttempts = 8;
 // it again — with the same Message-ID (from the row), by which servers and clients
 // recognise the duplicate. Each worker has at most one row in that moment, so one crash
 // duplicates at most one message per mail worker (docs/runtime.md, "Mailer").
-size_t deliver_due(store::Connection& conn, delivery::Mailer& mailer, double now, size_t limit,
+Drained deliver_due(store::Connection& conn, delivery::Mailer& mailer, double now, size_t limit,
                    const delivery::Backoff& backoff = {});
 
 }  // namespace flow::runtime::engine

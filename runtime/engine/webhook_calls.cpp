@@ -63,7 +63,7 @@ void record(store::Connection& conn, const store::Row& row, const delivery::Webh
 
 }  // namespace
 
-size_t call_webhooks_due(store::Connection& conn, delivery::WebhookClient& client, double now, size_t limit,
+Drained call_webhooks_due(store::Connection& conn, delivery::WebhookClient& client, double now, size_t limit,
                          const delivery::Backoff& backoff) {
   return process_due(conn, "webhook_calls",
                      "id, contact_id, execution_id, idempotency_key, method, url, headers::text AS headers, body, "

@@ -5,6 +5,7 @@
 
 #include "runtime/delivery/retry.hpp"
 #include "runtime/delivery/webhook_client.hpp"
+#include "runtime/engine/due_rows.hpp"
 #include "runtime/store/connection.hpp"
 
 namespace flow::runtime::engine {
@@ -16,9 +17,9 @@ namespace flow::runtime::engine {
 // it gave none or the attempts ran out; either way the response (status 0/NULL when none) is
 // stored, the execution's wake_at set to now and flow_work NOTIFYed, so run_due resumes it with
 // `response.status`/`response.body` (activation reads the execution's latest call).
-// Returns how many rows were attempted. Like the mailer, at least once: a crash between the
+// Returns how many rows were attempted (Drained). Like the mailer, at least once: a crash between the
 // call and the commit repeats the call with the same key.
-size_t call_webhooks_due(store::Connection& conn, delivery::WebhookClient& client, double now, size_t limit,
+Drained call_webhooks_due(store::Connection& conn, delivery::WebhookClient& client, double now, size_t limit,
                          const delivery::Backoff& backoff = {});
 
 }  // namespace flow::runtime::engine

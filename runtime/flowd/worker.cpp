@@ -36,7 +36,7 @@ void Worker::run(std::stop_token stop) {
         conn.emplace(conninfo_);
         conn->listen(job_.channel);
       }
-      while (!stop.stop_requested() && job_.drain(*conn) >= job_.batch) {
+      while (!stop.stop_requested() && job_.drain(*conn)) {
       }
       // Notifications already here mean more work (no need to ask when the next is due),
       // however many there are: one drain serves them all.

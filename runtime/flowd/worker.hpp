@@ -20,12 +20,11 @@ namespace flow::flowd {
 struct WorkerJob {
   std::string name;     // for the log: "mailer 1"
   std::string channel;  // LISTENed to
-  // Does up to `batch` units of due work and returns how many it did; fewer than `batch`
-  // means nothing more is due now, and the worker waits. Called on the worker's thread
-  // only, so it may own state used by one thread at a time (an Engine's program cache, a
-  // libcurl handle and its open connection).
-  size_t batch = 1;
-  std::function<size_t(runtime::store::Connection&)> drain;
+  // Does a share of the due work and returns whether more may be due now (then the worker
+  // calls it again; otherwise it waits). Called on the worker's thread only, so it may own
+  // state used by one thread at a time (an Engine's program cache, a libcurl handle and its
+  // open connection).
+  std::function<bool(runtime::store::Connection&)> drain;
   // How long to wait for a notification once drained, when the work knows when its next
   // unit falls due: at most a second, which is also the wait when unset or nullopt.
   std::function<std::optional<std::chrono::milliseconds>(runtime::store::Connection&)> idle_wait;

@@ -15,7 +15,7 @@ namespace flow::flowd {
 
 namespace {
 
-constexpr size_t kExecutionBatch = 100;
+constexpr int kExecutionBatch = 100;
 // One row per drain: a send or a call may take up to its timeout, and the worker loop looks
 // for a stop request between drains, so shutdown waits for one of them, not for a batch.
 constexpr size_t kDeliveryBatch = 1;
@@ -48,18 +48,18 @@ std::optional<std::chrono::milliseconds> until_next_timer(const runtime::engine:
 WorkerJob execution_job(int index, runtime::engine::Options options) {
   // A shared_ptr because std::function must be copyable; only the worker's thread uses it.
   auto engine = std::make_shared<runtime::engine::Engine>(std::move(options));
-  return {"execution worker " + std::to_string(index), "flow_work", kExecutionBatch,
+  return {"execution worker " + std::to_string(index), "flow_work",
           [engine](runtime::store::Connection& conn) {
-            return static_cast<size_t>(engine->run_due(conn, static_cast<int>(kExecutionBatch)));
+            return engine->run_due(conn, kExecutionBatch) >= kExecutionBatch;
           },
           [engine](runtime::store::Connection& conn) { return until_next_timer(*engine, conn); }};
 }
 
 WorkerJob mail_job(int index, const DeliveryConfig& config) {
   std::shared_ptr<runtime::delivery::Mailer> mailer = make_mailer(config);
-  return {"mailer " + std::to_string(index), "flow_outbox", kDeliveryBatch,
+  return {"mailer " + std::to_string(index), "flow_outbox",
           [mailer, backoff = config.backoff](runtime::store::Connection& conn) {
-            return runtime::engine::deliver_due(conn, *mailer, now_seconds(), kDeliveryBatch, backoff);
+            return runtime::engine::deliver_due(conn, *mailer, now_seconds(), kDeliveryBatch, backoff).more;
           },
           {}};
 }
@@ -68,9 +68,9 @@ WorkerJob webhook_job(int index, const DeliveryConfig& config) {
   runtime::delivery::WebhookOptions options;
   options.address_policy = config.webhook_addresses;
   auto client = std::make_shared<runtime::delivery::WebhookClient>(options);
-  return {"webhook worker " + std::to_string(index), "flow_webhooks", kDeliveryBatch,
+  return {"webhook worker " + std::to_string(index), "flow_webhooks",
           [client, backoff = config.backoff](runtime::store::Connection& conn) {
-            return runtime::engine::call_webhooks_due(conn, *client, now_seconds(), kDeliveryBatch, backoff);
+            return runtime::engine::call_webhooks_due(conn, *client, now_seconds(), kDeliveryBatch, backoff).more;
           },
           {}};
 }

@@ -52,7 +52,7 @@ workflow w on "buy" { send receipt })");
   const auto id = start("buy");
   ASSERT_EQ(engine_.run_due(db(), 10), 1);
 
-  EXPECT_EQ(engine::deliver_due(db(), mailer_, now_, 10), 1u);
+  EXPECT_EQ(engine::deliver_due(db(), mailer_, now_, 10).handled, 1u);
   const auto messages = smtp_.records();
   ASSERT_EQ(messages.size(), 1u);
   EXPECT_EQ(messages[0]["headers"]["Message-ID"], "<" + std::to_string(id) + ".0.1@flowd>");
@@ -60,8 +60,24 @@ workflow w on "buy" { send receipt })");
   EXPECT_EQ(messages[0]["rcpt_tos"], nlohmann::json::array({"ada@example.com"}));
   EXPECT_EQ(query("SELECT status || ' ' || attempts || ' ' || (sent_at IS NOT NULL) FROM outbox"), "SENT 1 true");
 
-  EXPECT_EQ(engine::deliver_due(db(), mailer_, now_ + kHour, 10), 0u);
+  EXPECT_EQ(engine::deliver_due(db(), mailer_, now_ + kHour, 10).handled, 0u);
   EXPECT_EQ(smtp_.records().size(), 1u);
+}
+
+// A drain says whether more mail is due, so a worker needs no claim that finds nothing.
+TEST_F(EngineDeliveryMail, ADrainSaysWhetherMoreIsDue) {
+  deploy(R"(template receipt { type transactional subject "Receipt" from "a@acme.test" html "<p>thanks</p>" }
+workflow w on "buy" { send receipt
+ send receipt })");
+  start("buy");
+  ASSERT_EQ(engine_.run_due(db(), 10), 1);
+  const engine::Drained first = engine::deliver_due(db(), mailer_, now_, 1);
+  EXPECT_EQ(first.handled, 1u);
+  EXPECT_TRUE(first.more);
+  const engine::Drained second = engine::deliver_due(db(), mailer_, now_, 10);
+  EXPECT_EQ(second.handled, 1u);
+  EXPECT_FALSE(second.more) << "the last one due";
+  EXPECT_EQ(smtp_.records().size(), 2u);
 }
 
 TEST_F(EngineDeliveryMail, ARefusedRecipientFailsTheRowForGood) {
@@ -70,7 +86,7 @@ TEST_F(EngineDeliveryMail, ARefusedRecipientFailsTheRowForGood) {
 workflow w on "buy" { send receipt })");
   engine_.track(db(), engine::TrackRequest{"buy", "reject-permanent@example.test", std::nullopt, nlohmann::json::object()});
   engine_.run_due(db(), 10);
-  EXPECT_EQ(engine::deliver_due(db(), mailer_, now_, 10), 1u);
+  EXPECT_EQ(engine::deliver_due(db(), mailer_, now_, 10).handled, 1u);
   EXPECT_EQ(query("SELECT status || ' ' || attempts || ' ' || (last_error <> '') FROM outbox"), "FAILED 1 true");
 }
 
@@ -80,12 +96,12 @@ TEST_F(EngineDeliveryMail, ATemporaryRefusalIsRetriedLater) {
 workflow w on "buy" { send receipt })");
   engine_.track(db(), engine::TrackRequest{"buy", "reject-temporary@example.test", std::nullopt, nlohmann::json::object()});
   engine_.run_due(db(), 10);
-  EXPECT_EQ(engine::deliver_due(db(), mailer_, now_, 10), 1u);
+  EXPECT_EQ(engine::deliver_due(db(), mailer_, now_, 10).handled, 1u);
   EXPECT_EQ(query("SELECT status || ' ' || attempts || ' ' || (next_attempt_at > to_timestamp(" +
                   std::to_string(now_) + ")) FROM outbox"),
             "PENDING 1 true");
-  EXPECT_EQ(engine::deliver_due(db(), mailer_, now_, 10), 0u) << "not due before its backoff";
-  EXPECT_EQ(engine::deliver_due(db(), mailer_, now_ + kHour, 10), 1u);
+  EXPECT_EQ(engine::deliver_due(db(), mailer_, now_, 10).handled, 0u) << "not due before its backoff";
+  EXPECT_EQ(engine::deliver_due(db(), mailer_, now_ + kHour, 10).handled, 1u);
   EXPECT_EQ(query("SELECT status || ' ' || attempts FROM outbox"), "PENDING 2");
 }
 
@@ -113,7 +129,7 @@ TEST_F(EngineDeliveryWebhook, TheResponseResumesTheExecution) {
   EXPECT_EQ(query("SELECT status FROM executions"), "WAITING");
   EXPECT_EQ(engine_.run_due(db(), 10), 0) << "nothing to do until the call is answered";
 
-  EXPECT_EQ(engine::call_webhooks_due(db(), client_, now_, 10), 1u);
+  EXPECT_EQ(engine::call_webhooks_due(db(), client_, now_, 10).handled, 1u);
   const auto requests = receiver_.records();
   ASSERT_EQ(requests.size(), 1u);
   EXPECT_EQ(requests[0]["headers"]["Idempotency-Key"], query("SELECT idempotency_key FROM webhook_calls"));
@@ -122,7 +138,7 @@ TEST_F(EngineDeliveryWebhook, TheResponseResumesTheExecution) {
   EXPECT_EQ(engine_.run_due(db(), 10), 1);
   EXPECT_EQ(query("SELECT status FROM executions WHERE id = " + std::to_string(id)), "COMPLETED");
   EXPECT_EQ(query("SELECT data->>'hooked' FROM contacts"), "200");
-  EXPECT_EQ(engine::call_webhooks_due(db(), client_, now_ + kHour, 10), 0u);
+  EXPECT_EQ(engine::call_webhooks_due(db(), client_, now_ + kHour, 10).handled, 0u);
 }
 
 TEST_F(EngineDeliveryWebhook, RetriesWithTheSameKeyUntilItSucceeds) {
@@ -130,11 +146,11 @@ TEST_F(EngineDeliveryWebhook, RetriesWithTheSameKeyUntilItSucceeds) {
   start("go");
   engine_.run_due(db(), 10);
 
-  EXPECT_EQ(engine::call_webhooks_due(db(), client_, now_, 10), 1u);  // 503
-  EXPECT_EQ(engine::call_webhooks_due(db(), client_, now_, 10), 0u) << "not due before its backoff";
+  EXPECT_EQ(engine::call_webhooks_due(db(), client_, now_, 10).handled, 1u);  // 503
+  EXPECT_EQ(engine::call_webhooks_due(db(), client_, now_, 10).handled, 0u) << "not due before its backoff";
   EXPECT_EQ(query("SELECT status || ' ' || attempts FROM webhook_calls"), "PENDING 1");
-  EXPECT_EQ(engine::call_webhooks_due(db(), client_, now_ + kHour, 10), 1u);      // 503
-  EXPECT_EQ(engine::call_webhooks_due(db(), client_, now_ + 2 * kHour, 10), 1u);  // 200
+  EXPECT_EQ(engine::call_webhooks_due(db(), client_, now_ + kHour, 10).handled, 1u);      // 503
+  EXPECT_EQ(engine::call_webhooks_due(db(), client_, now_ + 2 * kHour, 10).handled, 1u);  // 200
   EXPECT_EQ(query("SELECT status || ' ' || attempts || ' ' || response_status FROM webhook_calls"), "DONE 3 200");
 
   const auto requests = receiver_.records();
@@ -151,7 +167,7 @@ TEST_F(EngineDeliveryWebhook, AFinalRefusalStillResumesWithItsStatus) {
   deploy_hook("/status/404");
   start("go");
   engine_.run_due(db(), 10);
-  EXPECT_EQ(engine::call_webhooks_due(db(), client_, now_, 10), 1u);
+  EXPECT_EQ(engine::call_webhooks_due(db(), client_, now_, 10).handled, 1u);
   EXPECT_EQ(query("SELECT status || ' ' || attempts || ' ' || response_status FROM webhook_calls"), "DONE 1 404");
   EXPECT_EQ(engine_.run_due(db(), 10), 1);
   EXPECT_EQ(query("SELECT status || ' ' || coalesce(data->>'hooked', 'none') FROM executions, contacts"),

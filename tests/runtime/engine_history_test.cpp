@@ -189,7 +189,7 @@ TEST_F(EngineHistory, AWebhookRecordsTheResponseStatus) {
   const int64_t id = start("go");
   ASSERT_EQ(run(), 1);
   EXPECT_EQ(history(id)[0]["outcome"]["url"], receiver.url("/status/201"));
-  ASSERT_EQ(engine::call_webhooks_due(db(), client, now_, 10), 1u);
+  ASSERT_EQ(engine::call_webhooks_due(db(), client, now_, 10).handled, 1u);
   ASSERT_EQ(run(), 1);
   const json steps = history(id);
   EXPECT_EQ(steps[0]["outcome"]["result"], "response");
@@ -267,7 +267,7 @@ TEST_F(EngineHistory, ACancelledWebhookCallIsNeverMade) {
   EXPECT_EQ(engine::cancel_execution(db(), workflow_of(id), id, now_).outcome,
             engine::CancelResult::Outcome::Cancelled);
   EXPECT_EQ(query("SELECT status FROM webhook_calls"), "CANCELLED");
-  EXPECT_EQ(engine::call_webhooks_due(db(), client, now_ + kDay, 10), 0u);
+  EXPECT_EQ(engine::call_webhooks_due(db(), client, now_ + kDay, 10).handled, 0u);
   EXPECT_TRUE(receiver.records().empty());
   EXPECT_EQ(history(id)[0]["outcome"]["result"], "cancelled");
 }
