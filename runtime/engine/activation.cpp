@@ -143,8 +143,8 @@ struct Activated {
 // `contact` is the contact as the VM sees it ({email, subscribed, data}, see
 // contact_value); an `update contact` step updates it too, so that a later activation of
 // the same contact in the caller's transaction sees the change.
-Activated activate(store::Connection& conn, const ActivationContext& context, const Claimed& execution,
-                   stdlib::Value& contact) {
+Activated activate(store::Connection& conn, HistoryRows& history_rows, const ActivationContext& context,
+                   const Claimed& execution, stdlib::Value& contact) {
   if (!execution.workflow_name || !execution.module_hash) {
     // Enrolled by a /v1/track that raced the workflow's deletion: nothing to run it with.
     save(conn, execution, failure("its workflow was deleted"), vm::Frame(), execution.effects, context.now);
@@ -174,7 +174,7 @@ Activated activate(store::Connection& conn, const ActivationContext& context, co
   reserved.set("workflow", Value::string(name));
   reserved.set("execution", Value::string(std::to_string(execution.id)));
 
-  StepHistory history(conn, module, execution.contact_id, execution.id, context.now);
+  StepHistory history(conn, history_rows, module, execution.contact_id, execution.id, context.now);
   vm::Interpreter interpreter(*program);
   interpreter.set_step_observer([&](uint32_t step) { history.entered(step); });
 
@@ -301,11 +301,15 @@ size_t activate_all(store::Connection& conn, const ActivationContext& context, c
   }
   bool queued_mail = false;
   size_t steps = 0;
+  HistoryRows history_rows;
   for (const Claimed& execution : executions) {
-    const Activated activated = activate(conn, context, execution, contacts.at(execution.contact_id));
+    const Activated activated = activate(conn, history_rows, context, execution, contacts.at(execution.contact_id));
     queued_mail |= activated.mailed;
     steps += activated.steps;
   }
+  // Last, after every finish_open_steps of the batch: a step a suspension left open in this
+  // batch stays open.
+  history_rows.defer(conn, context.now);
   // NOTIFY is transactional: the mailer hears it only if this commits.
   if (queued_mail) conn.notify_on_commit("flow_outbox");
   return steps;

@@ -30,11 +30,6 @@ delivery::OutgoingEmail email_of(const store::Row& row) {
 
 void record(store::Connection& conn, const store::Row& row, const delivery::SendResult& result, double now,
             const delivery::Backoff& backoff) {
-  // The COMMIT need not wait for the WAL flush: that shortens the moment in which a crash
-  // of flowd duplicates the message just accepted, and a commit lost to a crash of
-  // PostgreSQL itself only leaves the row PENDING — sent again, never lost. A flowd crash
-  // loses nothing here: the server has the commit, only its disk write is deferred.
-  conn.defer("SET LOCAL synchronous_commit = off");
   const auto contact_id = row.get<int64_t>("contact_id");
   const auto id = row.get<int64_t>("id");
   const int attempts = row.get<int32_t>("attempts") + 1;

@@ -50,9 +50,41 @@ Value branch_taken(const bytecode::Module& module, uint32_t condition, uint32_t 
 
 }  // namespace
 
-StepHistory::StepHistory(store::Connection& conn, const bytecode::Module& module, int64_t contact_id,
-                         int64_t execution_id, double now)
-    : conn_(conn), module_(module), contact_id_(contact_id), execution_id_(execution_id), now_(now) {}
+// One array parameter per column.
+struct HistoryRows::Columns {
+  std::array<store::ArrayLiteral, 8> arrays;
+  size_t count = 0;
+};
+
+HistoryRows::HistoryRows() : columns_(std::make_unique<Columns>()) {}
+HistoryRows::~HistoryRows() = default;
+
+void HistoryRows::add(int64_t contact_id, int64_t execution_id, int32_t step, std::string_view kind,
+                      const std::string& label, bool open, const std::optional<std::string>& outcome,
+                      const std::optional<std::string>& error) {
+  const std::array<store::Param, 8> row{contact_id, execution_id, step, kind, label, open, outcome, error};
+  for (size_t i = 0; i < row.size(); ++i) columns_->arrays[i].add(row[i]);
+  ++columns_->count;
+}
+
+void HistoryRows::defer(store::Connection& conn, double now) const {
+  if (columns_->count == 0) return;
+  const auto& a = columns_->arrays;
+  // WITH ORDINALITY: ids in the order the steps ran, the order a history is read in.
+  conn.defer(
+      "INSERT INTO step_history (contact_id, execution_id, step, kind, label, started_at, finished_at, outcome, "
+      "error) SELECT x.contact_id, x.execution_id, x.step, x.kind, x.label, to_timestamp($9::float8), "
+      "CASE WHEN x.open THEN NULL ELSE to_timestamp($9::float8) END, x.outcome, x.error "
+      "FROM unnest($1::bigint[], $2::bigint[], $3::integer[], $4::text[], $5::text[], $6::boolean[], $7::jsonb[], "
+      "$8::text[]) WITH ORDINALITY AS x(contact_id, execution_id, step, kind, label, open, outcome, error, n) "
+      "ORDER BY x.n",
+      a[0].literal(), a[1].literal(), a[2].literal(), a[3].literal(), a[4].literal(), a[5].literal(), a[6].literal(),
+      a[7].literal(), now);
+}
+
+StepHistory::StepHistory(store::Connection& conn, HistoryRows& rows, const bytecode::Module& module,
+                         int64_t contact_id, int64_t execution_id, double now)
+    : conn_(conn), rows_(rows), module_(module), contact_id_(contact_id), execution_id_(execution_id), now_(now) {}
 
 // The outcome of the pending step at `index`, or "" for none (a `let`).
 std::string StepHistory::outcome_of(size_t index, const vm::Effect& effect, const Value& extra) const {
@@ -74,13 +106,9 @@ void StepHistory::record(const vm::Effect& effect, const Value& extra) {
     const bool produced = i + 1 == pending_.size() && effect.step == pending_[i];
     const bool open = produced && suspends(step.kind) && !effect.is_final();
     const std::string outcome = outcome_of(i, effect, extra);
-    conn_.defer(
-        "INSERT INTO step_history (contact_id, execution_id, step, kind, label, started_at, finished_at, outcome, "
-        "error) VALUES ($1, $2, $3, $4, $5, to_timestamp($6::float8), "
-        "CASE WHEN $7 THEN NULL ELSE to_timestamp($6::float8) END, $8::jsonb, $9)",
-        contact_id_, execution_id_, static_cast<int32_t>(pending_[i]), std::string(bytecode::step_kind_name(step.kind)),
-        step.label, now_, open, outcome.empty() ? std::nullopt : std::optional(outcome),
-        produced && failed ? std::optional(failed->message) : std::nullopt);
+    rows_.add(contact_id_, execution_id_, static_cast<int32_t>(pending_[i]), bytecode::step_kind_name(step.kind),
+              step.label, open, outcome.empty() ? std::nullopt : std::optional(outcome),
+              produced && failed ? std::optional(failed->message) : std::nullopt);
     ++recorded_;
     spdlog::debug("execution {} step {} {} \"{}\"", execution_id_, pending_[i], bytecode::step_kind_name(step.kind),
                   step.label);

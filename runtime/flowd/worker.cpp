@@ -35,6 +35,7 @@ void Worker::run(std::stop_token stop) {
       if (!conn) {
         conn.emplace(conninfo_);
         conn->listen(job_.channel);
+        if (!job_.session_setup.empty()) conn->exec(job_.session_setup);
       }
       while (!stop.stop_requested() && job_.drain(*conn)) {
       }

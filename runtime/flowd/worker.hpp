@@ -20,6 +20,8 @@ namespace flow::flowd {
 struct WorkerJob {
   std::string name;     // for the log: "mailer 1"
   std::string channel;  // LISTENed to
+  // Run once on each new session before any work, e.g. a SET (empty: nothing).
+  std::string session_setup;
   // Does a share of the due work and returns whether more may be due now (then the worker
   // calls it again; otherwise it waits). Called on the worker's thread only, so it may own
   // state used by one thread at a time (an Engine's program cache, a libcurl handle and its

@@ -48,7 +48,7 @@ std::optional<std::chrono::milliseconds> until_next_timer(const runtime::engine:
 WorkerJob execution_job(int index, runtime::engine::Options options) {
   // A shared_ptr because std::function must be copyable; only the worker's thread uses it.
   auto engine = std::make_shared<runtime::engine::Engine>(std::move(options));
-  return {"execution worker " + std::to_string(index), "flow_work",
+  return {"execution worker " + std::to_string(index), "flow_work", "",
           [engine](runtime::store::Connection& conn) {
             return engine->run_due(conn, kExecutionBatch) >= kExecutionBatch;
           },
@@ -57,7 +57,7 @@ WorkerJob execution_job(int index, runtime::engine::Options options) {
 
 WorkerJob mail_job(int index, const DeliveryConfig& config) {
   std::shared_ptr<runtime::delivery::Mailer> mailer = make_mailer(config);
-  return {"mailer " + std::to_string(index), "flow_outbox",
+  return {"mailer " + std::to_string(index), "flow_outbox", std::string(runtime::engine::kMailSessionSetup),
           [mailer, backoff = config.backoff](runtime::store::Connection& conn) {
             return runtime::engine::deliver_due(conn, *mailer, now_seconds(), kDeliveryBatch, backoff).more;
           },
@@ -68,7 +68,7 @@ WorkerJob webhook_job(int index, const DeliveryConfig& config) {
   runtime::delivery::WebhookOptions options;
   options.address_policy = config.webhook_addresses;
   auto client = std::make_shared<runtime::delivery::WebhookClient>(options);
-  return {"webhook worker " + std::to_string(index), "flow_webhooks",
+  return {"webhook worker " + std::to_string(index), "flow_webhooks", "",
           [client, backoff = config.backoff](runtime::store::Connection& conn) {
             return runtime::engine::call_webhooks_due(conn, *client, now_seconds(), kDeliveryBatch, backoff).more;
           },

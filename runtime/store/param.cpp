@@ -11,34 +11,38 @@ Param::Param(double value) {
   value_ = std::string(buffer, end);
 }
 
+void ArrayLiteral::add(const Param& value) {
+  if (text_.size() > 1) text_ += ',';
+  if (value.is_null()) {
+    text_ += "NULL";
+    return;
+  }
+  text_ += '"';
+  if (value.is_binary()) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    text_ += "\\\\x";  // bytea's hex prefix \x, its backslash escaped for the array
+    for (const unsigned char byte : value.value()) text_ += kHex[byte >> 4], text_ += kHex[byte & 15];
+  } else {
+    for (const char c : value.value()) {
+      if (c == '"' || c == '\\') text_ += '\\';
+      text_ += c;
+    }
+  }
+  text_ += '"';
+}
+
 namespace {
 
-template <typename T, typename Element>
-std::string braced(std::span<const T> values, Element element) {
-  std::string out = "{";
-  for (const T& value : values) {
-    if (out.size() > 1) out += ',';
-    element(out, value);
-  }
-  return out + "}";
+template <typename T>
+std::string array_of(std::span<const T> values) {
+  ArrayLiteral array;
+  for (const T& value : values) array.add(value);
+  return array.literal();
 }
 
 }  // namespace
 
-std::string array_literal(std::span<const int64_t> values) {
-  return braced(values, [](std::string& out, int64_t value) { out += std::to_string(value); });
-}
-
-// Quoted, so that any text is one element: commas, braces, spaces and NULL stay text.
-std::string array_literal(std::span<const std::string> values) {
-  return braced(values, [](std::string& out, const std::string& value) {
-    out += '"';
-    for (const char c : value) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  });
-}
+std::string array_literal(std::span<const int64_t> values) { return array_of(values); }
+std::string array_literal(std::span<const std::string> values) { return array_of(values); }
 
 }  // namespace flow::runtime::store

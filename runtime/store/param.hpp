@@ -16,11 +16,6 @@ struct Bytes {
   bool operator==(const Bytes&) const = default;
 };
 
-// Array literals for an array parameter (`$1::bigint[]`, `$1::text[]`): a list of values
-// bound as one parameter, e.g. for `unnest`.
-std::string array_literal(std::span<const int64_t> values);
-std::string array_literal(std::span<const std::string> values);  // each element quoted
-
 class Param {
  public:
   Param(std::nullopt_t) {}
@@ -43,5 +38,21 @@ class Param {
   std::optional<std::string> value_;
   bool binary_ = false;
 };
+
+// An array literal for an array parameter (`$1::bigint[]`, `$1::bytea[]`): a list of values
+// bound as one parameter, e.g. for `unnest`, built element by element.
+class ArrayLiteral {
+ public:
+  // A NULL stays NULL, Bytes become `\x` hex (bytea's text form), every other value is
+  // quoted, so that any text is one element: commas, braces, spaces and "NULL" stay text.
+  void add(const Param& value);
+  std::string literal() const { return text_ + '}'; }
+
+ private:
+  std::string text_ = "{";
+};
+
+std::string array_literal(std::span<const int64_t> values);
+std::string array_literal(std::span<const std::string> values);
 
 }  // namespace flow::runtime::store

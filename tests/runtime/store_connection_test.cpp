@@ -27,6 +27,34 @@ TEST_F(Store, ParametersRoundTrip) {
   EXPECT_EQ(row.get<double>(6), 0.1);
 }
 
+// Array parameters built element by element come back element for element through unnest:
+// NULLs, text that looks like array syntax or NULL, bytes with NULs, exact doubles.
+TEST_F(Store, ArrayLiteralsRoundTripThroughUnnest) {
+  const Bytes binary{std::string("a\0\\\"\xff", 5)};
+  const std::string odd = R"({"a, b"} NULL \ ')";
+  ArrayLiteral numbers, texts, bytes, ratios, flags;
+  numbers.add(int64_t{9007199254740993}), numbers.add(std::nullopt);
+  texts.add(odd), texts.add(std::string("NULL"));
+  bytes.add(binary), bytes.add(std::optional<Bytes>());
+  ratios.add(0.1), ratios.add(std::optional<double>(-2.5e-300));
+  flags.add(true), flags.add(false);
+  const auto rows = db().exec("SELECT * FROM unnest($1::bigint[], $2::text[], $3::bytea[], $4::float8[], "
+                              "$5::boolean[]) WITH ORDINALITY AS x(n, t, b, r, f, i) ORDER BY i",
+                              numbers.literal(), texts.literal(), bytes.literal(), ratios.literal(), flags.literal());
+  ASSERT_EQ(rows.size(), 2);
+  const Row first = rows[0], second = rows[1];
+  EXPECT_EQ(first.get<int64_t>("n"), 9007199254740993);
+  EXPECT_TRUE(second.is_null("n"));
+  EXPECT_EQ(first.get<std::string>("t"), odd);
+  EXPECT_EQ(second.get<std::string>("t"), "NULL") << "text, not a NULL";
+  EXPECT_EQ(first.get<Bytes>("b"), binary);
+  EXPECT_TRUE(second.is_null("b"));
+  EXPECT_EQ(first.get<double>("r"), 0.1);
+  EXPECT_EQ(second.get<double>("r"), -2.5e-300);
+  EXPECT_TRUE(first.get<bool>("f"));
+  EXPECT_FALSE(second.get<bool>("f"));
+}
+
 TEST_F(Store, ReadingNullIntoAValueNamesTheColumn) {
   const Row row = db().exec("SELECT NULL::text AS nickname").one();
   try {
