@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <iostream>
+#include <map>
 
 #include "support/mail_load.hpp"
 
@@ -49,6 +50,48 @@ TEST_F(FlowdCrash, KilledTwiceWhileMailingEveryExecutionCompletesAndEveryEmailAr
             << " duplicate(s) after " << kKills << " kills with " << kMailers << " mail workers\n";
   RecordProperty("duplicates", mail.duplicates);
   EXPECT_LE(mail.duplicates, kKills * kMailers) << "at most one message in flight per mail worker per kill";
+  EXPECT_EQ(server.terminate(), 0) << server.log();
+}
+
+// A crash while webhooks are being called: each of 1,000 executions calls the receiver and
+// then updates its contact. flowd is SIGKILLed when half the calls are recorded, and
+// restarted. Every execution must complete and the receiver must have every call; a call
+// whose response was lost with the process is made again (at least once, like mail) with
+// the Idempotency-Key it had, so the receiver can recognise it: at most one per webhook
+// worker per kill.
+TEST_F(FlowdCrash, KilledWhileCallingWebhooksEveryCallArrivesWithItsKey) {
+  constexpr int kCalls = 1000;
+  constexpr int kHookWorkers = 2;
+  ServerProcess receiver("http_receiver.py", dir_.path() / "hooks.jsonl");
+  write_flow(dir_.path() / "flows", "workflow hooks on \"load\" {\n  webhook post \"" + receiver.url("/hook") +
+                                        "\"\n  update contact { called: true }\n}\n");
+  FlowdProcess server = flowd("flowd");
+  const auto args = flags({"--webhook-workers", std::to_string(kHookWorkers), "--allow-private-webhooks"});
+  ASSERT_TRUE(server.start_and_wait(args)) << server.log();
+  ASSERT_EQ(track_many({server.port()}, kCalls), 0) << server.log();
+
+  const auto done = [&] { return count(db(), "SELECT count(*) FROM webhook_calls WHERE status = 'DONE'"); };
+  ASSERT_TRUE(eventually([&] { return done() >= kCalls / 2; }, 180s)) << done() << " done\n" << server.log();
+  server.kill_hard();
+  const int64_t at_kill = done();
+  std::cout << "[ crash    ] SIGKILL with " << at_kill << " of " << kCalls << " webhook calls recorded\n";
+  ASSERT_LT(at_kill, kCalls) << "the kill must come while calls are still being made";
+  ASSERT_TRUE(server.start_and_wait(args)) << server.log();
+
+  const auto completed = [&] { return count(db(), "SELECT count(*) FROM executions WHERE status = 'COMPLETED'"); };
+  ASSERT_TRUE(eventually([&] { return completed() == kCalls; }, 180s)) << completed() << " completed\n" << server.log();
+  EXPECT_EQ(count(db(), "SELECT count(*) FROM contacts WHERE data ? 'called'"), kCalls);
+  std::map<std::string, int> calls_by_key;
+  for (const auto& record : receiver.records()) ++calls_by_key[record["headers"].value("Idempotency-Key", "")];
+  int duplicates = 0;
+  for (const auto row : db().exec("SELECT idempotency_key FROM webhook_calls")) {
+    const auto calls = calls_by_key.find(row.get<std::string>(0));
+    ASSERT_NE(calls, calls_by_key.end()) << row.get<std::string>(0) << " never called";
+    duplicates += calls->second - 1;
+  }
+  EXPECT_EQ(calls_by_key.size(), static_cast<size_t>(kCalls)) << "one key per call, and no call without one";
+  std::cout << "[ crash    ] " << calls_by_key.size() << " keys received, " << duplicates << " call(s) made again\n";
+  EXPECT_LE(duplicates, kHookWorkers) << "at most one call in flight per webhook worker";
   EXPECT_EQ(server.terminate(), 0) << server.log();
 }
 
