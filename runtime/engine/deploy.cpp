@@ -3,6 +3,7 @@
 #include "bytecode/module_io.hpp"
 #include "runtime/engine/error.hpp"
 #include "runtime/engine/fingerprint.hpp"
+#include "runtime/engine/module_gc.hpp"
 #include "runtime/store/transaction.hpp"
 
 namespace flow::runtime::engine {
@@ -121,8 +122,12 @@ std::vector<DeployedWorkflow> deploy_each(store::Connection& conn, const Compile
   std::vector<DeployedWorkflow> out;
   for (const auto& flow : compiled.module->workflows) {
     const Target target = target_of(compiled, flow, stored);
-    out.push_back(store::with_transaction(
-        conn, [&](store::Connection& c) { return deploy_one(c, target, Mode::CreateOrUpdate); }));
+    out.push_back(store::with_transaction(conn, [&](store::Connection& c) {
+      lock_deploys(c);
+      auto deployed = deploy_one(c, target, Mode::CreateOrUpdate);
+      retire_and_collect_modules(c);
+      return deployed;
+    }));
   }
   return out;
 }
@@ -141,6 +146,7 @@ std::vector<DeployedWorkflow> deploy(store::Connection& conn, std::string_view s
 std::vector<DeployedWorkflow> create_all(store::Connection& conn, const CompiledSource& compiled) {
   const StoredModule stored(compiled);
   return store::with_transaction(conn, [&](store::Connection& c) {
+    lock_deploys(c);
     std::vector<DeployedWorkflow> taken;
     for (const auto& flow : compiled.module->workflows) {
       const auto rows = c.exec("SELECT id FROM workflows WHERE name = $1", flow.name);
@@ -153,6 +159,7 @@ std::vector<DeployedWorkflow> create_all(store::Connection& conn, const Compiled
     if (!taken.empty()) return taken;
     std::vector<DeployedWorkflow> out;
     for (const auto& flow : compiled.module->workflows) out.push_back(create(c, target_of(compiled, flow, stored)));
+    retire_and_collect_modules(c);  // the module may have been retired, by a delete of the same source
     return out;
   });
 }
@@ -161,8 +168,12 @@ DeployedWorkflow update_one(store::Connection& conn, int64_t id, const CompiledS
                             const bytecode::Workflow& workflow) {
   const StoredModule stored(compiled);
   const Target target = target_of(compiled, workflow, stored);
-  return store::with_transaction(conn,
-                                 [&](store::Connection& c) { return deploy_one(c, target, Mode::UpdateOnly, id); });
+  return store::with_transaction(conn, [&](store::Connection& c) {
+    lock_deploys(c);
+    auto deployed = deploy_one(c, target, Mode::UpdateOnly, id);
+    retire_and_collect_modules(c);
+    return deployed;
+  });
 }
 
 }  // namespace flow::runtime::engine

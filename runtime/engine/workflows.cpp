@@ -1,6 +1,7 @@
 #include "runtime/engine/workflows.hpp"
 
 #include "runtime/engine/program_cache.hpp"
+#include "runtime/engine/module_gc.hpp"
 #include "runtime/store/transaction.hpp"
 
 namespace flow::runtime::engine {
@@ -69,6 +70,7 @@ bool set_enabled(store::Connection& conn, int64_t id, bool enabled) {
 
 Deletion delete_workflow(store::Connection& conn, int64_t id) {
   return store::with_transaction(conn, [&](store::Connection& c) {
+    lock_deploys(c);
     // The row lock keeps /v1/track from enrolling a contact while this decides (track's
     // enrolment reads the row; deploy takes the same lock).
     if (c.exec("SELECT 1 FROM workflows WHERE id = $1 FOR UPDATE", id).empty()) {
@@ -85,6 +87,7 @@ Deletion delete_workflow(store::Connection& conn, int64_t id) {
         id);
     c.exec("DELETE FROM executions WHERE workflow_id = $1", id);
     c.exec("DELETE FROM workflows WHERE id = $1", id);
+    retire_and_collect_modules(c);
     return Deletion{Deletion::Outcome::Deleted, 0};
   });
 }

@@ -100,11 +100,20 @@ UPDATE executions e SET effects =
   WHERE status IN ('RUNNING', 'WAITING');
 )sql";
 
+// Migration 5: when a module stopped being run by any workflow, so that it can be deleted
+// once nothing can start or run it (engine/module_gc.hpp). docs/runtime.md, "Schema
+// (migration 5)".
+constexpr std::string_view kRetiredModules = R"sql(
+ALTER TABLE modules ADD COLUMN retired_at timestamptz;
+UPDATE modules m SET retired_at = now() WHERE NOT EXISTS (SELECT 1 FROM workflows w WHERE w.module_hash = m.hash);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "schema: settings, workflows, contacts, events, executions, history, outbox, webhooks", kSchema},
     {2, "modules by hash, executions keep their module, workflow fingerprints", kModulesByHash},
     {3, "outbox.list_unsubscribe for marketing email", kListUnsubscribe},
     {4, "executions.effects: the mails and webhook calls queued, for their keys", kEffectCounter},
+    {5, "modules.retired_at: old modules are deleted once nothing runs them", kRetiredModules},
 };
 
 // pg_advisory_xact_lock key shared by every flowd on a database: "Flow" in ASCII.

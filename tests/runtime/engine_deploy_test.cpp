@@ -7,6 +7,8 @@
 #include "runtime/engine/deploy.hpp"
 #include "runtime/engine/engine.hpp"
 #include "runtime/engine/fingerprint.hpp"
+#include "runtime/engine/module_gc.hpp"
+#include "runtime/store/transaction.hpp"
 #include "runtime/store/migrations.hpp"
 
 namespace flow::runtime::testing {
@@ -145,6 +147,52 @@ TEST_F(EngineDeployTest, AnExecutionWhoseWorkflowWasDeletedFailsInsteadOfStaying
   EXPECT_EQ(engine_.run_due(db(), 100), 1);
   EXPECT_EQ(status(started.front()), "FAILED");
   EXPECT_EQ(engine_.run_due(db(), 100), 0);
+}
+
+// Modules no workflow runs are retired at each deploy, brought back when a source returns
+// to them, and deleted once their grace is over and no live execution runs them.
+TEST_F(EngineDeployTest, OldModulesGoOnceNothingCanRunThem) {
+  const std::string source_a = kTemplates + kWaiter + kSibling;
+  const std::string source_b = kTemplates + kWaiter + "workflow sibling on \"other\" { send hello }\n";
+  const auto module_of = [&](const std::string& name) {
+    return db().exec("SELECT module_hash FROM workflows WHERE name = $1", name).one().get<int64_t>(0);
+  };
+  const auto retired = [&](int64_t hash) {
+    return db().exec("SELECT retired_at IS NOT NULL FROM modules WHERE hash = $1", hash).one().get<bool>(0);
+  };
+  const auto stored = [&](int64_t hash) { return scalar("SELECT count(*) FROM modules WHERE hash = $1", hash) == 1; };
+  const auto collect = [&](std::chrono::seconds grace) {
+    return store::with_transaction(db(), [&](store::Connection& c) {
+      engine::lock_deploys(c);
+      return engine::retire_and_collect_modules(c, grace);
+    });
+  };
+
+  deploy(source_a);
+  const int64_t module_a = module_of("waiter");
+  const int64_t execution = track("go");
+  ASSERT_EQ(status(execution), "WAITING");
+  deploy(source_b);
+  const int64_t module_b = module_of("waiter");
+  ASSERT_NE(module_a, module_b);
+  EXPECT_TRUE(retired(module_a));
+  EXPECT_FALSE(retired(module_b));
+  deploy(source_a);
+  EXPECT_FALSE(retired(module_a)) << "run again";
+  EXPECT_TRUE(retired(module_b));
+  EXPECT_EQ(collect(std::chrono::seconds(0)), 1);
+  EXPECT_FALSE(stored(module_b));
+
+  deploy(source_b);
+  EXPECT_TRUE(retired(module_a));
+  EXPECT_EQ(collect(std::chrono::seconds(0)), 0) << "the waiting execution runs it";
+  now_ += 60;
+  track("continue");
+  ASSERT_EQ(status(execution), "COMPLETED");
+  EXPECT_EQ(collect(engine::kModuleGrace), 0) << "retired just now";
+  EXPECT_EQ(collect(std::chrono::seconds(0)), 1);
+  EXPECT_FALSE(stored(module_a));
+  EXPECT_TRUE(stored(module_b));
 }
 
 }  // namespace
