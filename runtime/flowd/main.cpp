@@ -18,6 +18,7 @@
 #include "runtime/api/api.hpp"
 #include "runtime/engine/engine.hpp"
 #include "runtime/flowd/deploy_flows.hpp"
+#include "runtime/flowd/notification_hub.hpp"
 #include "runtime/flowd/worker.hpp"
 #include "runtime/flowd/worker_kinds.hpp"
 #include "runtime/http/server.hpp"
@@ -166,13 +167,16 @@ int serve(const ServeOptions& options) {
   runtime::http::Server http(http_options, runtime::api::make_api(services));
   http.start();
   spdlog::info("listening on {}:{}", http_options.address, http.port());
+  flow::flowd::NotificationHub notifications(conninfo);
   std::vector<std::unique_ptr<flow::flowd::Worker>> workers;
   const auto add_worker = [&](flow::flowd::WorkerJob job) {
-    workers.push_back(std::make_unique<flow::flowd::Worker>(conninfo, std::move(job)));
+    auto& doorbell = notifications.doorbell(job.channel);
+    workers.push_back(std::make_unique<flow::flowd::Worker>(conninfo, std::move(job), doorbell));
   };
   for (int i = 0; i < options.workers; ++i) add_worker(flow::flowd::execution_job(i, engine_options));
   for (int i = 0; i < options.mailers; ++i) add_worker(flow::flowd::mail_job(i, delivery));
   for (int i = 0; i < options.webhook_workers; ++i) add_worker(flow::flowd::webhook_job(i, delivery));
+  notifications.start();
   if (delivery.smtp) spdlog::info("mail: SMTP {}", delivery.smtp->url);
   else spdlog::info("mail: no --smtp-url, writing .eml files under {}", (delivery.eml_dir / "mail").string());
 
@@ -180,8 +184,9 @@ int serve(const ServeOptions& options) {
   sigwait(&signals, &signal);
   spdlog::info("received {}, stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
   http.stop();  // first: no new work comes in while the workers finish theirs
-  for (auto& worker : workers) worker->request_stop();  // all at once: each may be in a 1 s wait
+  for (auto& worker : workers) worker->request_stop();  // all at once: each may be sending
   workers.clear();
+  notifications.stop();
   if (local_db) local_db->stop();
   spdlog::info("stopped");
   return 0;

@@ -11,14 +11,15 @@ namespace flow::flowd {
 namespace {
 
 constexpr std::chrono::milliseconds kIdleWait{1000};
-constexpr int kPauseAfterError = 5;  // idle waits
+constexpr std::chrono::milliseconds kPauseAfterError{5000};
 
 }  // namespace
 
-Worker::Worker(std::string conninfo, WorkerJob job)
-    : conninfo_(std::move(conninfo)),
-      job_(std::move(job)),
-      thread_([this](std::stop_token stop) { run(stop); }) {}
+Worker::Worker(std::string conninfo, WorkerJob job, Doorbell& doorbell)
+    : conninfo_(std::move(conninfo)), job_(std::move(job)), doorbell_(doorbell) {
+  doorbell_.join();
+  thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
+}
 
 Worker::~Worker() { stop(); }
 
@@ -34,25 +35,23 @@ void Worker::run(std::stop_token stop) {
     try {
       if (!conn) {
         conn.emplace(conninfo_);
-        conn->listen(job_.channel);
         if (!job_.session_setup.empty()) conn->exec(job_.session_setup);
       }
-      while (!stop.stop_requested() && job_.drain(*conn)) {
+      for (bool first = true; !stop.stop_requested() && job_.drain(*conn); first = false) {
+        // More than one drain's worth: wake another worker of this kind to share it.
+        if (first) doorbell_.ring();
       }
-      // Notifications already here mean more work (no need to ask when the next is due),
-      // however many there are: one drain serves them all.
-      bool notified = false;
-      while (conn->wait_for_notification(std::chrono::milliseconds(0))) notified = true;
-      if (!stop.stop_requested() && !notified) {
-        const auto wait = job_.idle_wait ? job_.idle_wait(*conn) : std::nullopt;
-        conn->wait_for_notification(std::min(kIdleWait, wait.value_or(kIdleWait)));
-      }
+      // A ring while this one drained may be work it did not see: drain again rather than
+      // ask when the next is due.
+      if (stop.stop_requested() || doorbell_.take()) continue;
+      const auto wait = job_.idle_wait ? job_.idle_wait(*conn) : std::nullopt;
+      doorbell_.wait(std::min(kIdleWait, wait.value_or(kIdleWait)), stop);
     } catch (const std::exception& error) {
       // A lost session or a failing database: start over with a new session after a pause
       // rather than spin; the work stays due and is claimed again.
       spdlog::error("{}: {}", job_.name, error.what());
       conn.reset();
-      for (int i = 0; i < kPauseAfterError && !stop.stop_requested(); ++i) std::this_thread::sleep_for(kIdleWait);
+      doorbell_.wait(kPauseAfterError, stop);  // a ring taken here is drained next
     }
   }
 }

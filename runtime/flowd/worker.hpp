@@ -1,9 +1,9 @@
 #pragma once
 // A worker: one thread with its own session that drains one kind of due work (executions,
-// outbox rows, webhook calls; see worker_kinds.hpp). It LISTENs on the channel the work's
-// producers NOTIFY on commit, so new work starts at once, and wakes every second anyway
-// because some work falls due without a notification (retries after a backoff); the
-// execution workers wake when the next timer is due.
+// outbox rows, webhook calls; see worker_kinds.hpp). It waits on the doorbell of the channel
+// the work's producers NOTIFY on commit (rung by the NotificationHub), so new work starts at
+// once, and wakes every second anyway because some work falls due without a notification
+// (retries after a backoff); the execution workers wake when the next timer is due.
 // All three kinds share this loop: drain while there is work, wait, and on an error start
 // over with a new session after a pause.
 #include <chrono>
@@ -13,13 +13,14 @@
 #include <string>
 #include <thread>
 
+#include "runtime/flowd/doorbell.hpp"
 #include "runtime/store/connection.hpp"
 
 namespace flow::flowd {
 
 struct WorkerJob {
   std::string name;     // for the log: "mailer 1"
-  std::string channel;  // LISTENed to
+  std::string channel;  // whose doorbell it waits on
   // Run once on each new session before any work, e.g. a SET (empty: nothing).
   std::string session_setup;
   // Does a share of the due work and returns whether more may be due now (then the worker
@@ -34,14 +35,15 @@ struct WorkerJob {
 
 class Worker {
  public:
-  Worker(std::string conninfo, WorkerJob job);
+  // Joins `doorbell` (the hub's, for job.channel).
+  Worker(std::string conninfo, WorkerJob job, Doorbell& doorbell);
   ~Worker();  // stop()
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
   // Asks the loop to end without waiting: stop many workers at once, then join each.
   void request_stop() { thread_.request_stop(); }
-  // Asks the loop to end and joins it; at most one wait (1 s) plus the running unit of work.
+  // Asks the loop to end and joins it: at once, or after the running unit of work.
   void stop();
 
  private:
@@ -49,6 +51,7 @@ class Worker {
 
   std::string conninfo_;
   WorkerJob job_;
+  Doorbell& doorbell_;
   std::jthread thread_;
 };
 

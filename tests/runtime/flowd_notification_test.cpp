@@ -1,0 +1,73 @@
+// The workers' doorbells and the one LISTENing session that rings them (NotificationHub),
+// against a real PostgreSQL.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <stop_token>
+#include <thread>
+
+#include "database.hpp"
+#include "runtime/flowd/notification_hub.hpp"
+
+namespace flow::flowd {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Returns whether the ring came rather than the timeout, so no test depends on timing.
+TEST(Doorbell, ARingWakesOneWaiterAndIsKeptWhenNobodyWaits) {
+  Doorbell bell;
+  bell.join(), bell.join();
+  EXPECT_FALSE(bell.take()) << "not rung yet";
+  bell.ring();
+  EXPECT_TRUE(bell.take());
+  EXPECT_FALSE(bell.take()) << "one ring, taken once";
+  for (int i = 0; i < 5; ++i) bell.ring();
+  EXPECT_TRUE(bell.take());
+  EXPECT_TRUE(bell.take());
+  EXPECT_FALSE(bell.take()) << "a burst keeps at most one ring per member";
+
+  std::atomic<int> woken = 0;
+  std::stop_source stop;
+  std::jthread first([&] { woken += bell.wait(60s, stop.get_token()); });
+  std::jthread second([&] { woken += bell.wait(60s, stop.get_token()); });
+  bell.ring();
+  while (woken.load() == 0) std::this_thread::yield();
+  std::this_thread::sleep_for(50ms);  // a second waiter woken by the one ring would show now
+  EXPECT_EQ(woken.load(), 1);
+  stop.request_stop();  // the other returns at once, unrung
+  first.join(), second.join();
+  EXPECT_EQ(woken.load(), 1);
+}
+
+TEST(Doorbell, RingAllWakesEveryWaiter) {
+  Doorbell bell;
+  bell.join(), bell.join();
+  std::atomic<int> woken = 0;
+  std::jthread first([&] { woken += bell.wait(60s, {}); });
+  std::jthread second([&] { woken += bell.wait(60s, {}); });
+  bell.ring_all();
+  first.join(), second.join();
+  EXPECT_EQ(woken.load(), 2);
+}
+
+using NotificationHubTest = runtime::testing::DatabaseTest;
+
+// Channels are the cluster's, not the schema's: names no other test uses.
+TEST_F(NotificationHubTest, ANotifyRingsTheDoorbellOfItsChannelOnly) {
+  NotificationHub hub(conninfo());
+  Doorbell& mail = hub.doorbell("hub_test_mail");
+  Doorbell& work = hub.doorbell("hub_test_work");
+  mail.join(), work.join();
+  hub.start();
+  // start() rings every doorbell once its session listens (notifications missed before).
+  ASSERT_TRUE(mail.wait(10s, {}));
+  ASSERT_TRUE(work.wait(10s, {}));
+  connect().notify("hub_test_mail");
+  EXPECT_TRUE(mail.wait(10s, {})) << "rung by the NOTIFY, not timed out";
+  EXPECT_FALSE(work.take()) << "another channel's doorbell stays quiet";
+  hub.stop();
+}
+
+}  // namespace
+}  // namespace flow::flowd
