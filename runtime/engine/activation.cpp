@@ -37,6 +37,7 @@ struct Claimed {
   // key is execution.step.(effects + 1), stable when a retried transaction runs the
   // activation again.
   int32_t effects = 0;
+  Stored stored = Stored::Yes;
 };
 
 Value parse_or_string(const std::string& text) {
@@ -118,13 +119,27 @@ void save(store::Connection& conn, const Claimed& execution, const vm::Effect& e
     const auto serialized = vm::serialize(frame);
     bytes = store::Bytes{std::string(serialized.begin(), serialized.end())};
   }
-  conn.defer(
-      "UPDATE executions SET status = $3, frame = $4, wake_at = to_timestamp($5::float8), waiting_event = $6, "
-      "resume_event_id = NULL, current_step = $7, exit_reason = $8, error = $9, updated_at = to_timestamp($10::float8), "
-      "ended_at = CASE WHEN $11 THEN to_timestamp($10::float8) END, effects = $12 WHERE contact_id = $1 AND id = $2",
+  std::vector<store::Param> params{
       execution.contact_id, execution.id, status, bytes, wake_at, waiting_event,
-      effect.step == vm::kNoStep ? std::nullopt : std::optional(static_cast<int32_t>(effect.step)), exit_reason, error,
-      now, effect.is_final(), effects);
+      effect.step == vm::kNoStep ? std::nullopt : std::optional(static_cast<int32_t>(effect.step)), exit_reason,
+      error, now, effect.is_final(), effects};
+  if (execution.stored == Stored::Yes) {
+    conn.defer_params(
+        "UPDATE executions SET status = $3, frame = $4, wake_at = to_timestamp($5::float8), waiting_event = $6, "
+        "resume_event_id = NULL, current_step = $7, exit_reason = $8, error = $9, "
+        "updated_at = to_timestamp($10::float8), ended_at = CASE WHEN $11 THEN to_timestamp($10::float8) END, "
+        "effects = $12 WHERE contact_id = $1 AND id = $2",
+        params);
+    return;
+  }
+  // A new execution is written once, as it stopped: no row version to update and index again.
+  params.insert(params.end(), {execution.workflow_id, execution.module_hash});
+  conn.defer_params(
+      "INSERT INTO executions (contact_id, id, status, frame, wake_at, waiting_event, current_step, exit_reason, "
+      "error, started_at, updated_at, ended_at, effects, workflow_id, module_hash) VALUES ($1, $2, $3, $4, "
+      "to_timestamp($5::float8), $6, $7, $8, $9, to_timestamp($10::float8), to_timestamp($10::float8), "
+      "CASE WHEN $11 THEN to_timestamp($10::float8) END, $12, $13, $14)",
+      params);
 }
 
 vm::Effect failure(std::string message) {
@@ -285,13 +300,15 @@ const std::string_view kActivationColumns =
     "COALESCE(e.module_hash, w.module_hash) AS module_hash, c.email, c.subscribed, c.data::text AS contact_data, "
     "ev.name AS event_name, ev.data::text AS event_data, extract(epoch FROM ev.created_at)::float8 AS event_at";
 
-size_t activate_all(store::Connection& conn, const ActivationContext& context, const store::Result& rows) {
+size_t activate_all(store::Connection& conn, const ActivationContext& context, const store::Result& rows,
+                    Stored stored) {
   std::vector<Claimed> executions;
   // Two executions of one contact in a batch: the second sees what the first's
   // `update contact` wrote.
   std::unordered_map<int64_t, stdlib::Value> contacts;
   for (const auto row : rows) {
     executions.push_back(claimed_execution(row));
+    executions.back().stored = stored;
     if (executions.back().resume_event_id && !executions.back().event) read_event_again(conn, executions.back());
     auto [contact, first] = contacts.try_emplace(executions.back().contact_id);
     if (first) {

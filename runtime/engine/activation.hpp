@@ -27,10 +27,16 @@ struct ActivationContext {
 // latest versions of e and c, locked by the caller.
 extern const std::string_view kActivationColumns;
 
+// Whether the executions of the rows exist in the executions table yet. A track that starts
+// its executions itself (start_on_track) reads their ids from the sequence and inserts each
+// as its activation leaves it, instead of inserting it RUNNING and updating it.
+enum class Stored { Yes, No };
+
 // Activates the executions of `rows` (kActivationColumns) one after the other; an execution
 // sees what an earlier one's `update contact` wrote to its contact. The writes are deferred
 // (Connection::defer): they go to the server with the caller's COMMIT, with a NOTIFY of
 // flow_outbox when mail was queued. Returns the step history rows written.
-size_t activate_all(store::Connection& conn, const ActivationContext& context, const store::Result& rows);
+size_t activate_all(store::Connection& conn, const ActivationContext& context, const store::Result& rows,
+                    Stored stored = Stored::Yes);
 
 }  // namespace flow::runtime::engine

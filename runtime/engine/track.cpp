@@ -40,19 +40,28 @@ TrackResult track(store::Connection& conn, const TrackRequest& request, double n
   // event: the insert before it always inserts exactly one row, the upsert having made the
   // contact.
   static const std::string contact_id = "SELECT id FROM contacts WHERE email = $1";
-  // A new execution's resume_event_id names its trigger, which activate_all starts it with.
-  // Re-entry off: never a second time; on: not while one is unfinished. The statement
-  // returns what activate_all reads (the event and the contact as this transaction wrote
-  // them).
+  // The workflows the event enrols the contact in: enabled, triggered by it, and re-entry
+  // off: never a second time; on: not while one is unfinished. A new execution's
+  // resume_event_id names its trigger, which activate_all starts it with.
+  static const std::string enrolling =
+      "workflows w WHERE w.enabled AND w.trigger = $2 AND NOT EXISTS (SELECT 1 FROM executions x "
+      "WHERE x.contact_id = (" + contact_id + ") AND x.workflow_id = w.id "
+      "AND (NOT w.reentry OR x.status IN ('RUNNING', 'WAITING')))";
+  // Left to the workers: inserted RUNNING and due now.
   static const std::string enrol =
-      "WITH e AS (INSERT INTO executions (contact_id, workflow_id, module_hash, status, wake_at, resume_event_id, "
-      "started_at) SELECT c.id, w.id, w.module_hash, 'RUNNING', to_timestamp($3::float8), currval('events_id_seq'), "
-      "to_timestamp($3::float8) FROM (" + contact_id + ") c, workflows w WHERE w.enabled AND w.trigger = $2 "
-      "AND NOT EXISTS (SELECT 1 FROM executions x WHERE x.contact_id = (" + contact_id + ") "
-      "AND x.workflow_id = w.id AND (NOT w.reentry OR x.status IN ('RUNNING', 'WAITING'))) RETURNING *) "
-      "SELECT " + std::string(kActivationColumns) + " FROM e JOIN contacts c ON c.id = e.contact_id "
-      "JOIN workflows w ON w.id = e.workflow_id JOIN events ev ON ev.contact_id = e.contact_id "
-      "AND ev.id = e.resume_event_id ORDER BY e.id";
+      "INSERT INTO executions (contact_id, workflow_id, module_hash, status, wake_at, resume_event_id, started_at) "
+      "SELECT c.id, w.id, w.module_hash, 'RUNNING', to_timestamp($3::float8), currval('events_id_seq'), "
+      "to_timestamp($3::float8) FROM (" + contact_id + ") c, " + enrolling + " ORDER BY w.id RETURNING id";
+  // Started here: an id from the sequence each, and the columns activate_all reads
+  // (kActivationColumns), the contact as this transaction wrote it and the event as the
+  // insert above stored it ($4: its data, normalised by jsonb as there), without joining the
+  // event back; activate_all inserts each execution as its first activation leaves it.
+  static const std::string enrol_to_start =
+      "SELECT nextval('executions_id_seq') AS id, c.id AS contact_id, w.id AS workflow_id, NULL::bytea AS frame, "
+      "currval('events_id_seq') AS resume_event_id, 0 AS effects, w.name AS workflow_name, w.module_hash, c.email, "
+      "c.subscribed, c.data::text AS contact_data, $2::text AS event_name, $4::jsonb::text AS event_data, "
+      "extract(epoch FROM to_timestamp($3::float8))::float8 AS event_at "
+      "FROM (SELECT id, email, subscribed, data FROM contacts WHERE email = $1) c, " + enrolling + " ORDER BY w.id";
   // Disabled workflows included: disabling stops enrolments, not running executions. The
   // row lock taken here against a worker's claim settles the wait's race (docs/runtime.md).
   // pg_notify once per woken row: PostgreSQL delivers identical notifications of one
@@ -76,7 +85,8 @@ TrackResult track(store::Connection& conn, const TrackRequest& request, double n
         "INSERT INTO events (contact_id, name, data, created_at) "
         "SELECT id, $2, $3::jsonb, to_timestamp($4::float8) FROM contacts WHERE email = $1 RETURNING id",
         email, request.event, data, now);
-    const auto started = c.exec(enrol, email, request.event, now);
+    const auto started =
+        start ? c.exec(enrol_to_start, email, request.event, now, data) : c.exec(enrol, email, request.event, now);
     result.started = ids(started);
     // Queued before the activations below write their frames, so that a new execution
     // waiting for the very event that started it is not woken by it.
@@ -84,7 +94,7 @@ TrackResult track(store::Connection& conn, const TrackRequest& request, double n
     result.steps = 0;
     // Workers hear of executions only if this commits, and only of those left to them.
     if (start) {
-      result.steps = activate_all(c, *start, started);
+      result.steps = activate_all(c, *start, started, Stored::No);
     } else if (!started.empty()) {
       c.notify_on_commit("flow_work");
     }
