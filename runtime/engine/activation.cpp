@@ -1,5 +1,6 @@
 #include "runtime/engine/activation.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 #include <vector>
 
@@ -97,15 +98,21 @@ void queue_webhook(store::Connection& conn, const Claimed& execution, const vm::
   conn.notify_on_commit("flow_webhooks");  // transactional: the webhook workers hear it on COMMIT
 }
 
+// When a suspended execution falls due by the clock: the end of its delay or wait.
+std::optional<double> wake_at_of(const vm::Effect& effect) {
+  if (const auto* delay = effect.as<vm::effect::Delay>()) return delay->until;
+  if (const auto* wait = effect.as<vm::effect::Wait>()) return wait->deadline;
+  return std::nullopt;
+}
+
 // Stores where the execution stopped: suspended (WAITING with its frame) or ended.
 // `effects`: the mails and webhook calls queued so far, this activation's included.
 void save(store::Connection& conn, const Claimed& execution, const vm::Effect& effect, const vm::Frame& frame,
           int32_t effects, double now) {
   std::string status = "WAITING";
-  std::optional<double> wake_at;
+  const std::optional<double> wake_at = wake_at_of(effect);
   std::optional<std::string> waiting_event, exit_reason, error;
-  if (const auto* delay = effect.as<vm::effect::Delay>()) wake_at = delay->until;
-  if (const auto* wait = effect.as<vm::effect::Wait>()) wake_at = wait->deadline, waiting_event = wait->event;
+  if (const auto* wait = effect.as<vm::effect::Wait>()) waiting_event = wait->event;
   if (const auto* exited = effect.as<vm::effect::Exited>()) status = "EXITED", exit_reason = exited->reason;
   if (effect.as<vm::effect::Completed>()) status = "COMPLETED";
   if (const auto* failed = effect.as<vm::effect::Failed>()) {
@@ -152,6 +159,7 @@ vm::Effect failure(std::string message) {
 struct Activated {
   bool mailed = false;  // mail was queued
   size_t steps = 0;     // step history rows written
+  std::optional<double> wake_at;  // suspended until then
 };
 
 // Runs one execution from its frame (or its trigger) to the next suspension or its end.
@@ -254,7 +262,7 @@ Activated activate(store::Connection& conn, HistoryRows& history_rows, const Act
       if (const auto* hook = effect.as<vm::effect::Webhook>()) queue_webhook(conn, execution, effect, *hook, ++effects, context.now);
       history.record(effect);
       save(conn, execution, effect, frame, effects, context.now);
-      return {mailed, history.recorded()};
+      return {mailed, history.recorded(), wake_at_of(effect)};
     }
     effect = interpreter.resume(frame, vm::Resume::done(), inputs);
   }
@@ -300,8 +308,8 @@ const std::string_view kActivationColumns =
     "COALESCE(e.module_hash, w.module_hash) AS module_hash, c.email, c.subscribed, c.data::text AS contact_data, "
     "ev.name AS event_name, ev.data::text AS event_data, extract(epoch FROM ev.created_at)::float8 AS event_at";
 
-size_t activate_all(store::Connection& conn, const ActivationContext& context, const store::Result& rows,
-                    Stored stored) {
+Activations activate_all(store::Connection& conn, const ActivationContext& context, const store::Result& rows,
+                         Stored stored) {
   std::vector<Claimed> executions;
   // Two executions of one contact in a batch: the second sees what the first's
   // `update contact` wrote.
@@ -316,20 +324,25 @@ size_t activate_all(store::Connection& conn, const ActivationContext& context, c
           contact_value(row.get<std::string>("email"), row.get<bool>("subscribed"), row.get<std::string>("contact_data"));
     }
   }
+  // In the order they were enrolled: a contact's executions then see each other's updates
+  // in the same order whichever way the claim's index returned them.
+  std::stable_sort(executions.begin(), executions.end(),
+                   [](const Claimed& a, const Claimed& b) { return a.id < b.id; });
   bool queued_mail = false;
-  size_t steps = 0;
+  Activations out;
   HistoryRows history_rows;
   for (const Claimed& execution : executions) {
     const Activated activated = activate(conn, history_rows, context, execution, contacts.at(execution.contact_id));
     queued_mail |= activated.mailed;
-    steps += activated.steps;
+    out.steps += activated.steps;
+    if (activated.wake_at && (!out.next_wake || *activated.wake_at < *out.next_wake)) out.next_wake = activated.wake_at;
   }
   // Last, after every finish_open_steps of the batch: a step a suspension left open in this
   // batch stays open.
   history_rows.defer(conn, context.now);
   // NOTIFY is transactional: the mailer hears it only if this commits.
   if (queued_mail) conn.notify_on_commit("flow_outbox");
-  return steps;
+  return out;
 }
 
 }  // namespace flow::runtime::engine

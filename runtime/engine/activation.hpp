@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,11 +33,16 @@ extern const std::string_view kActivationColumns;
 // as its activation leaves it, instead of inserting it RUNNING and updating it.
 enum class Stored { Yes, No };
 
-// Activates the executions of `rows` (kActivationColumns) one after the other; an execution
-// sees what an earlier one's `update contact` wrote to its contact. The writes are deferred
-// (Connection::defer): they go to the server with the caller's COMMIT, with a NOTIFY of
-// flow_outbox when mail was queued. Returns the step history rows written.
-size_t activate_all(store::Connection& conn, const ActivationContext& context, const store::Result& rows,
-                    Stored stored = Stored::Yes);
+struct Activations {
+  size_t steps = 0;                  // step history rows written
+  std::optional<double> next_wake;   // the earliest end of a delay or wait they stopped in
+};
+
+// Activates the executions of `rows` (kActivationColumns) one after the other, in the order
+// of their ids (of enrolment); an execution sees what an earlier one's `update contact`
+// wrote to its contact. The writes are deferred (Connection::defer): they go to the server
+// with the caller's COMMIT, with a NOTIFY of flow_outbox when mail was queued.
+Activations activate_all(store::Connection& conn, const ActivationContext& context, const store::Result& rows,
+                         Stored stored = Stored::Yes);
 
 }  // namespace flow::runtime::engine

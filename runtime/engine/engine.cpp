@@ -32,7 +32,8 @@ constexpr const char* kLive = "status NOT IN ('COMPLETED', 'EXITED', 'FAILED', '
 // such an event again. What the activations write is deferred to the COMMIT, so a batch
 // costs two round trips.
 std::string claim_sql(int batch) {
-  return "SELECT " + std::string(kActivationColumns) + " FROM executions e JOIN contacts c ON c.id = e.contact_id LEFT JOIN workflows w ON w.id = e.workflow_id "
+  return "SELECT " + std::string(kActivationColumns) +
+         " FROM executions e JOIN contacts c ON c.id = e.contact_id LEFT JOIN workflows w ON w.id = e.workflow_id "
          "LEFT JOIN events ev ON ev.contact_id = e.contact_id AND ev.id = e.resume_event_id "
          "WHERE e.wake_at <= to_timestamp($1::float8) AND e." + std::string(kLive) + " ORDER BY e.wake_at LIMIT " +
          std::to_string(batch) + " FOR NO KEY UPDATE OF c SKIP LOCKED FOR UPDATE OF e SKIP LOCKED";
@@ -58,7 +59,7 @@ int Engine::run_due(store::Connection& conn, int limit) {
     const size_t claimed = store::with_transaction(conn, [&](store::Connection& c) {
       steps = 0;
       const auto rows = c.exec(claim_sql(batch), now);
-      steps = activate_all(c, {programs_, now, options_.unsubscribe_url}, rows);
+      steps = activate_all(c, {programs_, now, options_.unsubscribe_url}, rows).steps;
       return static_cast<size_t>(rows.size());
     });
     metrics().steps_run += steps;

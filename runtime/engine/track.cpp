@@ -47,32 +47,34 @@ TrackResult track(store::Connection& conn, const TrackRequest& request, double n
       "workflows w WHERE w.enabled AND w.trigger = $2 AND NOT EXISTS (SELECT 1 FROM executions x "
       "WHERE x.contact_id = (" + contact_id + ") AND x.workflow_id = w.id "
       "AND (NOT w.reentry OR x.status IN ('RUNNING', 'WAITING')))";
-  // Left to the workers: inserted RUNNING and due now.
+  // Left to the workers: inserted RUNNING and due now, and the workers told (once: PostgreSQL
+  // delivers identical notifications of one transaction once).
   static const std::string enrol =
-      "INSERT INTO executions (contact_id, workflow_id, module_hash, status, wake_at, resume_event_id, started_at) "
-      "SELECT c.id, w.id, w.module_hash, 'RUNNING', to_timestamp($3::float8), currval('events_id_seq'), "
-      "to_timestamp($3::float8) FROM (" + contact_id + ") c, " + enrolling + " ORDER BY w.id RETURNING id";
+      "WITH started AS (INSERT INTO executions (contact_id, workflow_id, module_hash, status, wake_at, "
+      "resume_event_id, started_at) SELECT c.id, w.id, w.module_hash, 'RUNNING', to_timestamp($3::float8), "
+      "currval('events_id_seq'), to_timestamp($3::float8) FROM (" + contact_id + ") c, " + enrolling +
+      " ORDER BY w.id RETURNING id) SELECT id, pg_notify('flow_work', '') FROM started ORDER BY id";
   // Started here: an id from the sequence each, and the columns activate_all reads
   // (kActivationColumns), the contact as this transaction wrote it and the event as the
   // insert above stored it ($4: its data, normalised by jsonb as there), without joining the
   // event back; activate_all inserts each execution as its first activation leaves it.
+  // The ids are drawn over the sorted rows, so that they follow the workflows' order too.
   static const std::string enrol_to_start =
-      "SELECT nextval('executions_id_seq') AS id, c.id AS contact_id, w.id AS workflow_id, NULL::bytea AS frame, "
-      "currval('events_id_seq') AS resume_event_id, 0 AS effects, w.name AS workflow_name, w.module_hash, c.email, "
-      "c.subscribed, c.data::text AS contact_data, $2::text AS event_name, $4::jsonb::text AS event_data, "
-      "extract(epoch FROM to_timestamp($3::float8))::float8 AS event_at "
-      "FROM (SELECT id, email, subscribed, data FROM contacts WHERE email = $1) c, " + enrolling + " ORDER BY w.id";
+      "SELECT nextval('executions_id_seq') AS id, * FROM (SELECT c.id AS contact_id, w.id AS workflow_id, "
+      "NULL::bytea AS frame, currval('events_id_seq') AS resume_event_id, 0 AS effects, w.name AS workflow_name, "
+      "w.module_hash, c.email, c.subscribed, c.data::text AS contact_data, $2::text AS event_name, "
+      "$4::jsonb::text AS event_data, extract(epoch FROM to_timestamp($3::float8))::float8 AS event_at "
+      "FROM (SELECT id, email, subscribed, data FROM contacts WHERE email = $1) c, " + enrolling +
+      " ORDER BY w.id) enrolled";
   // Disabled workflows included: disabling stops enrolments, not running executions. The
   // row lock taken here against a worker's claim settles the wait's race (docs/runtime.md).
-  // pg_notify once per woken row: PostgreSQL delivers identical notifications of one
-  // transaction once.
   static const std::string wake =
       "WITH woken AS (UPDATE executions SET resume_event_id = currval('events_id_seq'), "
       "wake_at = to_timestamp($3::float8), updated_at = now() WHERE contact_id = (" + contact_id + ") "
       "AND status = 'WAITING' AND waiting_event = $2 AND resume_event_id IS NULL RETURNING id) "
       "SELECT id, pg_notify('flow_work', '') FROM woken";
   TrackResult result;
-  store::Connection::Deferred contact, event, resumed;
+  store::Connection::Deferred contact, event, enrolled, resumed;
   store::with_transaction(conn, [&](store::Connection& c) {
     // The upsert holds the contact's row lock until commit, so two tracks of one contact
     // run the enrolment check below one after the other (each statement of READ COMMITTED
@@ -85,20 +87,26 @@ TrackResult track(store::Connection& conn, const TrackRequest& request, double n
         "INSERT INTO events (contact_id, name, data, created_at) "
         "SELECT id, $2, $3::jsonb, to_timestamp($4::float8) FROM contacts WHERE email = $1 RETURNING id",
         email, request.event, data, now);
-    const auto started =
-        start ? c.exec(enrol_to_start, email, request.event, now, data) : c.exec(enrol, email, request.event, now);
-    result.started = ids(started);
+    result.steps = 0;
+    if (!start) {
+      // One round trip: everything goes with the COMMIT.
+      enrolled = c.defer(enrol, email, request.event, now);
+      resumed = c.defer(wake, email, request.event, now);
+      return;
+    }
+    const auto started = c.exec(enrol_to_start, email, request.event, now, data);
     // Queued before the activations below write their frames, so that a new execution
     // waiting for the very event that started it is not woken by it.
     resumed = c.defer(wake, email, request.event, now);
-    result.steps = 0;
-    // Workers hear of executions only if this commits, and only of those left to them.
-    if (start) {
-      result.steps = activate_all(c, *start, started, Stored::No);
-    } else if (!started.empty()) {
-      c.notify_on_commit("flow_work");
-    }
+    const Activations activations = activate_all(c, *start, started, Stored::No);
+    result.started = ids(started);
+    result.steps = activations.steps;
+    // A worker sleeps until the next timer it knows of, or kWorkerRecheck: one that falls due
+    // sooner must be told (NOTIFY is transactional: it hears it only if this commits).
+    const double recheck = std::chrono::duration<double>(kWorkerRecheck).count();
+    if (activations.next_wake && *activations.next_wake < now + recheck) c.notify_on_commit("flow_work");
   });
+  if (!start) result.started = ids(enrolled.result());
   result.contact_id = contact.result().one().get<int64_t>("id");
   result.event_id = event.result().one().get<int64_t>("id");
   result.resumed = ids(resumed.result());

@@ -1,6 +1,7 @@
 #pragma once
 // /v1/track: an event of a contact, recorded with everything it causes in one transaction
 // (docs/runtime.md, "Track"), so an accepted event is never lost or half-applied.
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -28,6 +29,10 @@ struct TrackResult {
   std::vector<int64_t> resumed;  // waiting executions this event woke
   size_t steps = 0;              // step history rows written by the executions it started
 };
+
+// Workers look for due executions at least this often (flowd's worker loop waits no
+// longer); a track whose new execution falls due sooner NOTIFYs them.
+constexpr std::chrono::milliseconds kWorkerRecheck{1000};
 
 // Names flowd records itself and a client may not send: `email.*`, `contact.subscribed`,
 // `contact.unsubscribed`.

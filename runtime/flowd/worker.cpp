@@ -6,11 +6,13 @@
 #include <chrono>
 #include <optional>
 
+#include "runtime/engine/track.hpp"
+
 namespace flow::flowd {
 
 namespace {
 
-constexpr std::chrono::milliseconds kIdleWait{1000};
+constexpr std::chrono::milliseconds kIdleWait = runtime::engine::kWorkerRecheck;
 constexpr std::chrono::milliseconds kPauseAfterError{5000};
 
 }  // namespace

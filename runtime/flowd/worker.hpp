@@ -22,7 +22,7 @@ struct WorkerJob {
   std::string name;     // for the log: "mailer 1"
   std::string channel;  // whose doorbell it waits on
   // Run once on each new session before any work, e.g. a SET (empty: nothing).
-  std::string session_setup;
+  std::string session_setup = {};
   // Does a share of the due work and returns whether more may be due now (then the worker
   // calls it again; otherwise it waits). Called on the worker's thread only, so it may own
   // state used by one thread at a time (an Engine's program cache, a libcurl handle and its
@@ -30,7 +30,7 @@ struct WorkerJob {
   std::function<bool(runtime::store::Connection&)> drain;
   // How long to wait for a notification once drained, when the work knows when its next
   // unit falls due: at most a second, which is also the wait when unset or nullopt.
-  std::function<std::optional<std::chrono::milliseconds>(runtime::store::Connection&)> idle_wait;
+  std::function<std::optional<std::chrono::milliseconds>(runtime::store::Connection&)> idle_wait = {};
 };
 
 class Worker {

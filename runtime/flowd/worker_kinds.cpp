@@ -48,31 +48,33 @@ std::optional<std::chrono::milliseconds> until_next_timer(const runtime::engine:
 WorkerJob execution_job(int index, runtime::engine::Options options) {
   // A shared_ptr because std::function must be copyable; only the worker's thread uses it.
   auto engine = std::make_shared<runtime::engine::Engine>(std::move(options));
-  return {"execution worker " + std::to_string(index), "flow_work", "",
-          [engine](runtime::store::Connection& conn) {
+  return {.name = "execution worker " + std::to_string(index),
+          .channel = "flow_work",
+          .drain = [engine](runtime::store::Connection& conn) {
             return engine->run_due(conn, kExecutionBatch) >= kExecutionBatch;
           },
-          [engine](runtime::store::Connection& conn) { return until_next_timer(*engine, conn); }};
+          .idle_wait = [engine](runtime::store::Connection& conn) { return until_next_timer(*engine, conn); }};
 }
 
 WorkerJob mail_job(int index, const DeliveryConfig& config) {
   std::shared_ptr<runtime::delivery::Mailer> mailer = make_mailer(config);
-  return {"mailer " + std::to_string(index), "flow_outbox", std::string(runtime::engine::kMailSessionSetup),
-          [mailer, backoff = config.backoff](runtime::store::Connection& conn) {
+  return {.name = "mailer " + std::to_string(index),
+          .channel = "flow_outbox",
+          .session_setup = std::string(runtime::engine::kMailSessionSetup),
+          .drain = [mailer, backoff = config.backoff](runtime::store::Connection& conn) {
             return runtime::engine::deliver_due(conn, *mailer, now_seconds(), kDeliveryBatch, backoff).more;
-          },
-          {}};
+          }};
 }
 
 WorkerJob webhook_job(int index, const DeliveryConfig& config) {
   runtime::delivery::WebhookOptions options;
   options.address_policy = config.webhook_addresses;
   auto client = std::make_shared<runtime::delivery::WebhookClient>(options);
-  return {"webhook worker " + std::to_string(index), "flow_webhooks", "",
-          [client, backoff = config.backoff](runtime::store::Connection& conn) {
+  return {.name = "webhook worker " + std::to_string(index),
+          .channel = "flow_webhooks",
+          .drain = [client, backoff = config.backoff](runtime::store::Connection& conn) {
             return runtime::engine::call_webhooks_due(conn, *client, now_seconds(), kDeliveryBatch, backoff).more;
-          },
-          {}};
+          }};
 }
 
 }  // namespace flow::flowd

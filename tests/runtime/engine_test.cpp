@@ -192,12 +192,13 @@ TEST_F(EngineTest, SecondsUntilDueIsTheNextTimer) {
 // contact row, locked once), and each activation's `update contact` lands.
 TEST_F(EngineTest, TwoExecutionsOfOneContactInOneBatchBothUpdateIt) {
   deploy(R"(workflow first on "go" { update contact { first: true } }
-    workflow second on "go" { update contact { second: contact.data.seen ?? 0 } })");
+    workflow second on "go" { update contact { second: contact.data.first ?? false } })");
   EXPECT_EQ(track("go", "ada@example.com", std::nullopt, {{"seen", 7}}).started.size(), 2u);
   EXPECT_EQ(run(), 2);
   const auto data = db().exec("SELECT data::text AS d FROM contacts WHERE email = 'ada@example.com'").one();
   EXPECT_EQ(nlohmann::json::parse(data.get<std::string>("d")),
-            nlohmann::json({{"seen", 7}, {"first", true}, {"second", 7}}));
+            nlohmann::json({{"seen", 7}, {"first", true}, {"second", true}}))
+      << "the second execution saw the first one's update";
   EXPECT_EQ(count("SELECT count(*) FROM executions WHERE status = 'COMPLETED'"), 2);
 }
 
@@ -325,13 +326,14 @@ TEST_F(EngineStartOnTrack, ANewExecutionIsNotWokenByTheEventThatStartedIt) {
 
 TEST_F(EngineStartOnTrack, TwoExecutionsOfOneEventBothUpdateTheContact) {
   deploy(R"(workflow first on "go" { update contact { first: true } }
-    workflow second on "go" { update contact { second: contact.data.seen ?? 0 } })");
+    workflow second on "go" { update contact { second: contact.data.first ?? false } })");
   const auto result = start("go", {{"seen", 7}});
   ASSERT_EQ(result.started.size(), 2u);
   for (const int64_t id : result.started) EXPECT_EQ(status(id), "COMPLETED");
   const auto data = db().exec("SELECT data::text AS d FROM contacts WHERE email = 'ada@example.com'").one();
   EXPECT_EQ(nlohmann::json::parse(data.get<std::string>("d")),
-            nlohmann::json({{"seen", 7}, {"first", true}, {"second", 7}}));
+            nlohmann::json({{"seen", 7}, {"first", true}, {"second", true}}))
+      << "the second execution saw the first one's update";
 }
 
 }  // namespace
