@@ -23,32 +23,33 @@ uint64_t fnv1a(const uint8_t* data, size_t size) {
 
 // ---- Writing -------------------------------------------------------------------------
 
-// Writes into a buffer that is sized ahead (see room()) through a raw pointer: a module
-// is mostly small LEB128 integers, and a push_back per byte (capacity check, size update)
-// cost more than the encoding itself.
+// Writes into a buffer that is sized ahead (see size_bound()) through a raw pointer: a
+// module is mostly small LEB128 integers, and a push_back per byte (capacity check, size
+// update) cost more than the encoding itself. Growing is out of line, so that uint() and
+// the other writes stay small enough to be inlined where they are called.
 class Writer {
  public:
-  explicit Writer(size_t capacity) : bytes_(capacity) {}
+  explicit Writer(size_t capacity) : bytes_(capacity), next_(bytes_.data()) {}
 
   void uint(uint64_t value) {
-    uint8_t* p = room(10);  // a 64-bit LEB128 takes at most 10 bytes
+    uint8_t* p = room(kLongestUint);
     while (value >= 0x80) {
       *p++ = static_cast<uint8_t>(value) | 0x80;
       value >>= 7;
     }
     *p++ = static_cast<uint8_t>(value);
-    size_ = static_cast<size_t>(p - bytes_.data());
+    next_ = p;
   }
   void fixed(uint64_t value, size_t size) {
     uint8_t* p = room(size);
     for (size_t i = 0; i < size; ++i) p[i] = static_cast<uint8_t>(value >> (8 * i));
-    size_ += size;
+    next_ += size;
   }
   void number(double value) { fixed(std::bit_cast<uint64_t>(value), 8); }
   void raw(const void* data, size_t size) {
     if (size == 0) return;
     std::memcpy(room(size), data, size);
-    size_ += size;
+    next_ += size;
   }
   void string(const std::string& text) {
     uint(text.size());
@@ -65,23 +66,30 @@ class Writer {
     for (const T& item : items) write_one(item);
   }
 
-  size_t size() const { return size_; }
+  size_t size() const { return static_cast<size_t>(next_ - bytes_.data()); }
   uint8_t* data() { return bytes_.data(); }
   // The bytes written so far; the Writer is spent afterwards.
   std::vector<uint8_t> take() {
-    bytes_.resize(size_);
+    bytes_.resize(size());
     return std::move(bytes_);
   }
 
  private:
-  // Where the next `count` bytes go, growing the buffer when they would not fit.
+  static constexpr size_t kLongestUint = 10;  // a 64-bit LEB128 takes at most 10 bytes
+
+  // Where the next `count` bytes go.
   uint8_t* room(size_t count) {
-    if (bytes_.size() - size_ < count) bytes_.resize(std::max(2 * bytes_.size(), size_ + count));
-    return bytes_.data() + size_;
+    if (static_cast<size_t>(bytes_.data() + bytes_.size() - next_) < count) [[unlikely]] grow(count);
+    return next_;
+  }
+  [[gnu::noinline]] void grow(size_t count) {
+    const size_t used = size();
+    bytes_.resize(std::max(2 * bytes_.size(), used + count));
+    next_ = bytes_.data() + used;
   }
 
   std::vector<uint8_t> bytes_;
-  size_t size_ = 0;
+  uint8_t* next_;  // the first byte not written yet
 };
 
 void write_body(Writer& w, const Module& m) {
