@@ -14,6 +14,9 @@ constexpr size_t kHeaderSize = 24;
 
 uint64_t fnv1a(const uint8_t* data, size_t size) {
   uint64_t hash = 0xcbf29ce484222325ull;
+  // Each byte waits for the previous one's multiply, so unrolling does not make the loop
+  // faster, but it halves its instructions (the counter and branch per byte).
+#pragma GCC unroll 8
   for (size_t i = 0; i < size; ++i) {
     hash ^= data[i];
     hash *= 0x100000001b3ull;
