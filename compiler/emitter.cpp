@@ -8,25 +8,18 @@ using bytecode::OperandShape;
 Emitter::Emitter(bytecode::Module& module, const grammar::SourceSet& sources, grammar::DiagnosticSink& sink)
     : module_(module), sources_(sources), sink_(sink) {}
 
-bytecode::SourceLoc Emitter::loc(const grammar::Span& span) {
-  if (span.file != last_file_) {
-    // try_emplace, not emplace: emplace would allocate a node on every call just to find
-    // the file is known already.
-    const auto [it, inserted] = files_.try_emplace(span.file, static_cast<uint32_t>(module_.files.size()));
-    if (inserted) module_.files.push_back(sources_.file(span.file).name());
-    last_file_ = span.file;
-    last_file_index_ = it->second;
-    cursor_.emplace(sources_.file(span.file));
-  }
-  const grammar::Pos begin = cursor_->position(span.begin.offset);
-  return bytecode::SourceLoc{last_file_index_, begin.line, begin.column};
+void Emitter::enter_file(uint32_t file) {
+  // try_emplace, not emplace: emplace would allocate a node on every call just to find
+  // the file is known already.
+  const auto [it, inserted] = files_.try_emplace(file, static_cast<uint32_t>(module_.files.size()));
+  if (inserted) module_.files.push_back(sources_.file(file).name());
+  last_file_ = file;
+  last_file_index_ = it->second;
+  cursor_.emplace(sources_.file(file));
 }
 
 void Emitter::op(const grammar::Span& span, Op op, uint32_t a, uint8_t b) {
-  const bytecode::SourceLoc where = loc(span);
-  if (module_.source_map.empty() || module_.source_map.back().second != where) {
-    module_.source_map.emplace_back(here(), where);
-  }
+  map_source(span);
   auto& code = module_.code;
   code.push_back(static_cast<uint8_t>(op));
   auto write = [&](uint32_t value, int bytes) {

@@ -35,9 +35,24 @@ class Emitter {
   uint16_t string(std::string_view text, const grammar::Span& span);
   uint16_t function(std::string_view name, const grammar::Span& span);
 
-  bytecode::SourceLoc loc(const grammar::Span& span);
+  // Where `span` begins, as the module records it. Inline: it runs for every instruction,
+  // and only a change of file (rare) needs more than the cursor's step along the line.
+  bytecode::SourceLoc loc(const grammar::Span& span) {
+    if (span.file != last_file_) [[unlikely]] enter_file(span.file);
+    const grammar::Pos begin = cursor_->position(span.begin.offset);
+    return bytecode::SourceLoc{last_file_index_, begin.line, begin.column};
+  }
 
  private:
+  // Makes `file` the one loc() reads positions from, adding it to the module's files.
+  [[gnu::noinline]] void enter_file(uint32_t file);
+  // The source map gets an entry where the location changes from the previous instruction's.
+  void map_source(const grammar::Span& span) {
+    const bytecode::SourceLoc where = loc(span);
+    auto& map = module_.source_map;
+    if (map.empty() || map.back().second != where) map.emplace_back(here(), where);
+  }
+
   // U16 operands limit each table to 65536 entries; past that the program is too large.
   uint16_t checked_index(size_t index, std::string_view table, const grammar::Span& span);
 
