@@ -147,8 +147,10 @@ class WorkflowGen {
       const auto it = std::find(step_stmts_.begin(), step_stmts_.end(), id);
       return first_step + static_cast<uint32_t>(it - step_stmts_.begin());
     };
+    std::vector<FlowEdge> edges;
     for (const StmtId id : step_stmts_) {
-      for (FlowEdge& edge : step_edges(ast_, decl_, id)) {
+      step_edges(ast_, decl_, id, edges);
+      for (FlowEdge& edge : edges) {
         module_.edges.push_back(bytecode::Edge{step_of(id), step_of(edge.to), std::move(edge.label)});
       }
     }
