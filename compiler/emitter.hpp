@@ -90,8 +90,17 @@ class Emitter {
         h = (h ^ word) * 0xff51afd7ed558ccdull;
         h ^= h >> 32;
       }
+      // The 1 to 7 bytes left, little-endian in the low bytes of `tail`. When the text is
+      // long enough this loads the 8 bytes that end it and shifts out those already hashed:
+      // one load, where copying a variable count of bytes is a call to memcpy.
       uint64_t tail = 0;
-      if (i < text.size()) std::memcpy(&tail, text.data() + i, text.size() - i);
+      const size_t left = text.size() - i;
+      if (left > 0 && text.size() >= 8) {
+        std::memcpy(&tail, text.data() + text.size() - 8, 8);
+        tail >>= 8 * (8 - left);
+      } else {
+        for (size_t k = 0; k < left; ++k) tail |= static_cast<uint64_t>(static_cast<uint8_t>(text[i + k])) << (8 * k);
+      }
       h = (h ^ tail) * 0xc4ceb9fe1a85ec53ull;
       return static_cast<size_t>(h ^ (h >> 29));
     }
