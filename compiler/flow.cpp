@@ -111,7 +111,8 @@ class FlowBuilder {
   // "else if b" to the next, "no" to the `else` block or past the statement.
   void branches(const Stmt& s, StmtId next) {
     for (size_t i = 0; i < s.conditions.size(); ++i) {
-      std::string label = i == 0 ? "yes" : "else if " + source_text(sources_, ast_.expr(s.conditions[i]).span);
+      std::string label = i == 0 ? "yes" : "else if ";
+      if (i > 0) append_source_text(label, sources_, ast_.expr(s.conditions[i]).span);
       workflow_.flow.add({first(s.blocks[i], next), std::move(label)});
     }
     const bool has_else = s.blocks.size() > s.conditions.size();
