@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <memory>
 #include <string_view>
 
 namespace flow::bytecode {
@@ -29,10 +30,13 @@ uint64_t fnv1a(const uint8_t* data, size_t size) {
 // Writes into a buffer that is sized ahead (see size_bound()) through a raw pointer: a
 // module is mostly small LEB128 integers, and a push_back per byte (capacity check, size
 // update) cost more than the encoding itself. Growing is out of line, so that uint() and
-// the other writes stay small enough to be inlined where they are called.
+// the other writes stay small enough to be inlined where they are called. The buffer is
+// not zeroed first: the bound is about twice what a module takes, and zeroing touched
+// (page-faulted) all of it.
 class Writer {
  public:
-  explicit Writer(size_t capacity) : bytes_(capacity), next_(bytes_.data()) {}
+  explicit Writer(size_t capacity)
+      : bytes_(std::make_unique_for_overwrite<uint8_t[]>(capacity)), capacity_(capacity), next_(bytes_.get()) {}
 
   void uint(uint64_t value) {
     uint8_t* p = room(kLongestUint);
@@ -69,29 +73,28 @@ class Writer {
     for (const T& item : items) write_one(item);
   }
 
-  size_t size() const { return static_cast<size_t>(next_ - bytes_.data()); }
-  uint8_t* data() { return bytes_.data(); }
-  // The bytes written so far; the Writer is spent afterwards.
-  std::vector<uint8_t> take() {
-    bytes_.resize(size());
-    return std::move(bytes_);
-  }
+  size_t size() const { return static_cast<size_t>(next_ - bytes_.get()); }
+  uint8_t* data() { return bytes_.get(); }
 
  private:
   static constexpr size_t kLongestUint = 10;  // a 64-bit LEB128 takes at most 10 bytes
 
   // Where the next `count` bytes go.
   uint8_t* room(size_t count) {
-    if (static_cast<size_t>(bytes_.data() + bytes_.size() - next_) < count) [[unlikely]] grow(count);
+    if (static_cast<size_t>(bytes_.get() + capacity_ - next_) < count) [[unlikely]] grow(count);
     return next_;
   }
   [[gnu::noinline]] void grow(size_t count) {
     const size_t used = size();
-    bytes_.resize(std::max(2 * bytes_.size(), used + count));
-    next_ = bytes_.data() + used;
+    capacity_ = std::max(2 * capacity_, used + count);
+    auto bigger = std::make_unique_for_overwrite<uint8_t[]>(capacity_);
+    if (used > 0) std::memcpy(bigger.get(), bytes_.get(), used);
+    bytes_ = std::move(bigger);
+    next_ = bytes_.get() + used;
   }
 
-  std::vector<uint8_t> bytes_;
+  std::unique_ptr<uint8_t[]> bytes_;
+  size_t capacity_;
   uint8_t* next_;  // the first byte not written yet
 };
 
@@ -319,7 +322,7 @@ size_t size_bound(const Module& m) {
   return bytes;
 }
 
-std::vector<uint8_t> serialize(const Module& module) {
+void serialize_into(const Module& module, const std::function<void(std::span<const uint8_t>)>& consume) {
   // The body is written after room for the header, which is filled in once the body's
   // size and checksum are known.
   Writer w(size_bound(module));
@@ -333,7 +336,13 @@ std::vector<uint8_t> serialize(const Module& module) {
   const uint64_t checksum = fnv1a(w.data() + kHeaderSize, body_size);
   for (size_t i = 0; i < 4; ++i) w.data()[12 + i] = static_cast<uint8_t>(body_size >> (8 * i));
   for (size_t i = 0; i < 8; ++i) w.data()[16 + i] = static_cast<uint8_t>(checksum >> (8 * i));
-  return w.take();
+  consume(std::span<const uint8_t>(w.data(), w.size()));
+}
+
+std::vector<uint8_t> serialize(const Module& module) {
+  std::vector<uint8_t> bytes;
+  serialize_into(module, [&](std::span<const uint8_t> written) { bytes.assign(written.begin(), written.end()); });
+  return bytes;
 }
 
 std::variant<Module, LoadError> deserialize(const std::vector<uint8_t>& bytes) {

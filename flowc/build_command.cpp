@@ -35,10 +35,13 @@ void run_build(const BuildOptions& options) {
     exit_code() = kExitErrors;
     return;
   }
-  const std::vector<uint8_t> bytes = bytecode::serialize(*program.module);
-  std::ofstream out(options.output, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  if (!out.flush()) {
+  bool written = false;
+  bytecode::serialize_into(*program.module, [&](std::span<const uint8_t> bytes) {
+    std::ofstream out(options.output, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    written = static_cast<bool>(out.flush());
+  });
+  if (!written) {
     fmt::print(stderr, "flowc: error: cannot write `{}`\n", options.output);
     exit_code() = kExitUsage;
   }
