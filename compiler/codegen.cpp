@@ -191,10 +191,18 @@ bytecode::Module generate(Program& program) {
   module.name = program.options.module_name;
   // Code takes about 4 bytes and a source-map entry per syntax node; reserving twice that
   // saves growing (and copying) the two largest arrays a dozen times.
-  size_t nodes = 0;
-  for (const Unit& unit : program.units) nodes += unit.ast.exprs.size() + unit.ast.stmts.size();
+  size_t nodes = 0, statements = 0, flow_edges = 0;
+  for (const Unit& unit : program.units) {
+    nodes += unit.ast.exprs.size() + unit.ast.stmts.size();
+    statements += unit.ast.stmts.size();
+  }
+  for (const WorkflowDecl& w : program.workflows) flow_edges += w.flow.edge_count();
   module.code.reserve(8 * nodes);
   module.source_map.reserve(2 * nodes);
+  // At most a step per statement and an edge per control-flow edge: without growing, the
+  // labels are not moved (a memcpy call each while they are short) a dozen times over.
+  module.steps.reserve(statements);
+  module.edges.reserve(flow_edges);
   Emitter emitter(module, program.sources, program.sink);
   for (const TemplateDecl& t : program.templates) generate_template(program, emitter, module, t);
   for (const WorkflowDecl& w : program.workflows) WorkflowGen(program, emitter, module, w).run();

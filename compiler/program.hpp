@@ -82,6 +82,8 @@ class FlowGraph {
   // On an empty graph, makes room for statements `first` to `last` at once, rather than
   // growing statement by statement (start() still grows past them).
   void cover(StmtId first, StmtId last);
+  // Edges of all statements; a step's edges are some of them.
+  size_t edge_count() const { return edges_.size(); }
 
  private:
   static constexpr uint32_t kNotStarted = UINT32_MAX;
