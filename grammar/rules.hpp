@@ -187,7 +187,8 @@ constexpr bool is_reserved(std::string_view word) {
   if (first < 'a' || first > 'z' || word.size() >= 16 || ((kReservedLengths[first - 'a'] >> word.size()) & 1) == 0) {
     return false;
   }
-  return std::find(kReserved.begin(), kReserved.end(), word) != kReserved.end();
+  return std::any_of(kReserved.begin(), kReserved.end(),
+                     [&](std::string_view keyword) { return keyword[0] == first && keyword == word; });
 }
 
 // A name people choose (template, label, local, function): any word but a keyword. Field
