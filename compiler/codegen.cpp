@@ -85,13 +85,10 @@ class WorkflowGen {
 
   void begin_step(StmtId id, const Stmt& s) {
     const auto step = static_cast<uint32_t>(module_.steps.size());
-    module_.steps.push_back(bytecode::Step{
-        .workflow = index_,
-        .kind = step_kind(s.kind),
-        .label = step_label(program_.sources, ast_, s),
-        .loc = e_.loc(s.span),
-        .offset = e_.here(),
-    });
+    // Built in place (workflow, kind, label, loc, offset): a Step made first and then moved
+    // in copied its label once more.
+    module_.steps.emplace_back(index_, step_kind(s.kind), step_label(program_.sources, ast_, s), e_.loc(s.span),
+                               e_.here());
     step_stmts_.push_back(id);
     e_.op(s.span, Op::Step, step);
   }
@@ -151,7 +148,7 @@ class WorkflowGen {
     for (const StmtId id : step_stmts_) {
       step_edges(ast_, decl_, id, edges);
       for (FlowEdge& edge : edges) {
-        module_.edges.push_back(bytecode::Edge{step_of(id), step_of(edge.to), std::move(edge.label)});
+        module_.edges.emplace_back(step_of(id), step_of(edge.to), std::move(edge.label));
       }
     }
   }

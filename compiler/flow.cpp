@@ -56,15 +56,15 @@ bool is_step(StmtKind kind) { return kind != StmtKind::Label && kind != StmtKind
 
 void step_edges(const grammar::Ast& ast, const WorkflowDecl& workflow, StmtId id, std::vector<FlowEdge>& edges) {
   edges.clear();
-  for (FlowEdge edge : workflow.flow.at(id)) {
+  for (const FlowEdge& first : workflow.flow.at(id)) {
+    FlowEdge& edge = edges.emplace_back(first);
     // A `label a goto a` cycle has no step to stop at; the hop limit ends the walk.
     for (size_t hops = 0; edge.to != kNone && !is_step(ast.stmt(edge.to).kind) && hops <= ast.stmts.size(); ++hops) {
       const Stmt& s = ast.stmt(edge.to);
-      if (s.kind == StmtKind::Goto && edge.label.empty()) edge.label = "goto " + s.name.text;
+      if (s.kind == StmtKind::Goto && edge.label.empty()) edge.label.append("goto ").append(s.name.text);
       const auto& next = workflow.flow.at(edge.to);
       edge.to = next.empty() ? kNone : next.front().to;
     }
-    edges.push_back(std::move(edge));
   }
 }
 
