@@ -1,5 +1,7 @@
 #include "compiler/emitter.hpp"
 
+#include <algorithm>
+
 namespace flow::compiler {
 
 using bytecode::Op;
@@ -58,11 +60,33 @@ uint16_t Emitter::checked_index(size_t index, std::string_view table, const gram
 }
 
 uint16_t Emitter::intern(const ConstantView& c, const grammar::Span& span) {
-  if (const auto it = constants_.find(c); it != constants_.end()) return it->second;
-  const uint16_t index = checked_index(module_.constants.size(), "constants", span);
-  module_.constants.push_back(bytecode::Constant{c.kind, c.number, std::string(c.text)});
-  constants_.emplace(ConstantKey{c.kind, c.number, std::string(c.text)}, index);
-  return index;
+  if (2 * (module_.constants.size() + 1) > constant_slots_.size()) grow_constant_slots();
+  const size_t hash = constant_hash(c);
+  const size_t mask = constant_slots_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    ConstantSlot& slot = constant_slots_[i];
+    if (slot.index == ConstantSlot::kEmpty) {
+      slot = ConstantSlot{hash, static_cast<uint32_t>(module_.constants.size())};
+      module_.constants.push_back(bytecode::Constant{c.kind, c.number, std::string(c.text)});
+      return checked_index(slot.index, "constants", span);
+    }
+    const bytecode::Constant& known = module_.constants[slot.index];
+    if (slot.hash == hash && ConstantView{known.kind, known.number, known.string} == c) {
+      return checked_index(slot.index, "constants", span);
+    }
+  }
+}
+
+void Emitter::grow_constant_slots() {
+  std::vector<ConstantSlot> old = std::move(constant_slots_);
+  constant_slots_.assign(std::max<size_t>(256, 2 * old.size()), ConstantSlot{});
+  const size_t mask = constant_slots_.size() - 1;
+  for (const ConstantSlot& slot : old) {
+    if (slot.index == ConstantSlot::kEmpty) continue;
+    size_t i = slot.hash & mask;
+    while (constant_slots_[i].index != ConstantSlot::kEmpty) i = (i + 1) & mask;
+    constant_slots_[i] = slot;
+  }
 }
 
 uint16_t Emitter::constant(const bytecode::Constant& c, const grammar::Span& span) {

@@ -8,7 +8,6 @@
 #include <string>
 #include <string_view>
 #include <cstring>
-#include <unordered_map>
 
 #include "bytecode/module.hpp"
 #include "grammar/diagnostic.hpp"
@@ -59,59 +58,55 @@ class Emitter {
   bytecode::Module& module_;
   const grammar::SourceSet& sources_;
   grammar::DiagnosticSink& sink_;
-  // Constants by value, hashed: a program has thousands of string constants, and a
-  // lookup by a view of the text copies it only when it is new.
+  // Constants by value, hashed: a program uses constants thousands of times, and a lookup
+  // by a view of the text copies it only when it is new.
   struct ConstantView {
     bytecode::Constant::Kind kind;
     double number;
     std::string_view text;
     bool operator==(const ConstantView&) const = default;
   };
-  struct ConstantKey {
-    bytecode::Constant::Kind kind;
-    double number;
-    std::string text;
-    operator ConstantView() const { return {kind, number, text}; }  // NOLINT: for lookups by view
-  };
-  struct ConstantHash {
-    using is_transparent = void;
-    size_t operator()(const ConstantView& c) const {
-      // std::hash<double> gives 0.0 and -0.0 one hash, as == treats them as one value.
-      return text_hash(c.text) ^ (std::hash<double>{}(c.number) * 31 + static_cast<size_t>(c.kind));
+  static size_t constant_hash(const ConstantView& c) {
+    // std::hash<double> gives 0.0 and -0.0 one hash, as == treats them as one value.
+    return text_hash(c.text) ^ (std::hash<double>{}(c.number) * 31 + static_cast<size_t>(c.kind));
+  }
+  // Constants are short: a multiply-xor over 8-byte words costs about half of
+  // std::hash<std::string_view> (its murmur hash was 1.5 % of a build).
+  static size_t text_hash(std::string_view text) {
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ text.size();
+    size_t i = 0;
+    for (; i + 8 <= text.size(); i += 8) {
+      uint64_t word;
+      std::memcpy(&word, text.data() + i, 8);
+      h = (h ^ word) * 0xff51afd7ed558ccdull;
+      h ^= h >> 32;
     }
-    // Constants are short: a multiply-xor over 8-byte words costs about half of
-    // std::hash<std::string_view> (its murmur hash was 1.5 % of a build).
-    static size_t text_hash(std::string_view text) {
-      uint64_t h = 0x9e3779b97f4a7c15ull ^ text.size();
-      size_t i = 0;
-      for (; i + 8 <= text.size(); i += 8) {
-        uint64_t word;
-        std::memcpy(&word, text.data() + i, 8);
-        h = (h ^ word) * 0xff51afd7ed558ccdull;
-        h ^= h >> 32;
-      }
-      // The 1 to 7 bytes left, little-endian in the low bytes of `tail`. When the text is
-      // long enough this loads the 8 bytes that end it and shifts out those already hashed:
-      // one load, where copying a variable count of bytes is a call to memcpy.
-      uint64_t tail = 0;
-      const size_t left = text.size() - i;
-      if (left > 0 && text.size() >= 8) {
-        std::memcpy(&tail, text.data() + text.size() - 8, 8);
-        tail >>= 8 * (8 - left);
-      } else {
-        for (size_t k = 0; k < left; ++k) tail |= static_cast<uint64_t>(static_cast<uint8_t>(text[i + k])) << (8 * k);
-      }
-      h = (h ^ tail) * 0xc4ceb9fe1a85ec53ull;
-      return static_cast<size_t>(h ^ (h >> 29));
+    // The 1 to 7 bytes left, little-endian in the low bytes of `tail`. When the text is
+    // long enough this loads the 8 bytes that end it and shifts out those already hashed:
+    // one load, where copying a variable count of bytes is a call to memcpy.
+    uint64_t tail = 0;
+    const size_t left = text.size() - i;
+    if (left > 0 && text.size() >= 8) {
+      std::memcpy(&tail, text.data() + text.size() - 8, 8);
+      tail >>= 8 * (8 - left);
+    } else {
+      for (size_t k = 0; k < left; ++k) tail |= static_cast<uint64_t>(static_cast<uint8_t>(text[i + k])) << (8 * k);
     }
-  };
-  struct ConstantEqual {
-    using is_transparent = void;
-    bool operator()(const ConstantView& a, const ConstantView& b) const { return a == b; }
-  };
+    h = (h ^ tail) * 0xc4ceb9fe1a85ec53ull;
+    return static_cast<size_t>(h ^ (h >> 29));
+  }
   uint16_t intern(const ConstantView& constant, const grammar::Span& span);
+  void grow_constant_slots();
 
-  std::unordered_map<ConstantKey, uint16_t, ConstantHash, ConstantEqual> constants_;
+  // The constant table's index: open addressing over positions in module_.constants, at
+  // most half full. std::unordered_map cost a division and a pointer chase per lookup and
+  // kept a second copy of every text.
+  struct ConstantSlot {
+    static constexpr uint32_t kEmpty = UINT32_MAX;
+    size_t hash = 0;
+    uint32_t index = kEmpty;  // into module_.constants
+  };
+  std::vector<ConstantSlot> constant_slots_;
   std::map<std::string, uint16_t, std::less<>> functions_;
   std::map<uint32_t, uint32_t> files_;  // SourceSet file id -> Module::files index
   // The last file looked up in files_: consecutive instructions almost always come from
