@@ -7,6 +7,18 @@ namespace flow::compiler {
 using bytecode::Op;
 using bytecode::OperandShape;
 
+namespace {
+
+// Operand shapes by opcode, expanded from the same list as bytecode::op_info
+// (opcodes.def), so that op() reads one byte instead of calling into the bytecode library
+// for each of the tens of thousands of instructions a large program has.
+constexpr OperandShape kOperandShapes[] = {
+#define FLOW_OP(Name, Shape, pops, pushes, doc) OperandShape::Shape,
+#include "bytecode/opcodes.def"
+};
+
+}  // namespace
+
 Emitter::Emitter(bytecode::Module& module, const grammar::SourceSet& sources, grammar::DiagnosticSink& sink)
     : module_(module), sources_(sources), sink_(sink) {}
 
@@ -27,7 +39,7 @@ void Emitter::op(const grammar::Span& span, Op op, uint32_t a, uint8_t b) {
   auto write = [&](uint32_t value, int bytes) {
     for (int i = 0; i < bytes; ++i) code.push_back(static_cast<uint8_t>(value >> (8 * i)));
   };
-  switch (bytecode::op_info(op).shape) {
+  switch (kOperandShapes[static_cast<size_t>(op)]) {
     case OperandShape::None: break;
     case OperandShape::U8: write(a, 1); break;
     case OperandShape::U16: write(a, 2); break;
