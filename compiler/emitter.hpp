@@ -90,7 +90,15 @@ class Emitter {
       std::memcpy(&tail, text.data() + text.size() - 8, 8);
       tail >>= 8 * (8 - left);
     } else {
-      for (size_t k = 0; k < left; ++k) tail |= static_cast<uint64_t>(static_cast<uint8_t>(text[i + k])) << (8 * k);
+      // A text shorter than 8 bytes (most are: "data", field names) in at most three loads.
+      size_t at = 0;
+      for (const size_t chunk : {size_t{4}, size_t{2}, size_t{1}}) {
+        if (left - at < chunk) continue;
+        uint64_t part = 0;
+        std::memcpy(&part, text.data() + at, chunk);
+        tail |= part << (8 * at);
+        at += chunk;
+      }
     }
     h = (h ^ tail) * 0xc4ceb9fe1a85ec53ull;
     return static_cast<size_t>(h ^ (h >> 29));
