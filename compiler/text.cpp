@@ -100,6 +100,16 @@ void widen_to_brackets(const std::string& text, size_t& begin, size_t& end) {
   }
 }
 
+// Whether `text` already reads as source_text shows it: its white space is single spaces
+// between other characters (no line break, tab or run of spaces, none at either end).
+bool single_spaced(std::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (!is_space(text[i])) continue;
+    if (text[i] != ' ' || i == 0 || i + 1 == text.size() || is_space(text[i + 1])) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void append_source_text(std::string& out, const grammar::SourceSet& sources, const grammar::Span& span,
@@ -109,20 +119,25 @@ void append_source_text(std::string& out, const grammar::SourceSet& sources, con
   size_t begin = std::min<size_t>(span.begin.offset, end);
   widen_to_brackets(text, begin, end);
   const size_t start = out.size();
-  out.reserve(start + (end - begin));
-  // Runs of non-space characters are copied whole; each run of white space becomes one
-  // space (none at the start).
-  for (size_t i = begin; i < end;) {
-    if (is_space(text[i])) {
-      if (out.size() > start && out.back() != ' ') out += ' ';
-      ++i;
-      continue;
+  const std::string_view range = std::string_view(text).substr(begin, end - begin);
+  if (single_spaced(range)) {
+    out.append(range);  // most texts (a condition on one line): one copy
+  } else {
+    // Runs of non-space characters are copied whole; each run of white space becomes one
+    // space (none at the start).
+    out.reserve(start + range.size());
+    for (size_t i = begin; i < end;) {
+      if (is_space(text[i])) {
+        if (out.size() > start && out.back() != ' ') out += ' ';
+        ++i;
+        continue;
+      }
+      const size_t run = i;
+      while (i < end && !is_space(text[i])) ++i;
+      out.append(text, run, i - run);
     }
-    const size_t run = i;
-    while (i < end && !is_space(text[i])) ++i;
-    out.append(text, run, i - run);
+    while (out.size() > start && out.back() == ' ') out.pop_back();
   }
-  while (out.size() > start && out.back() == ' ') out.pop_back();
   // No more bytes than `limit` means no more code points either: most texts need no count.
   const std::string_view appended = std::string_view(out).substr(start);
   if (appended.size() > limit && grammar::count_code_points(appended) > limit) {
