@@ -15,6 +15,8 @@
 // so a corrupt or truncated file is an error, never a crash. Writing is deterministic:
 // the same Module always gives the same bytes.
 #include <cstdint>
+#include <functional>
+#include <span>
 #include <string>
 #include <variant>
 #include <vector>
@@ -26,6 +28,9 @@ namespace flow::bytecode {
 inline constexpr uint16_t kFormatVersion = 1;
 
 std::vector<uint8_t> serialize(const Module& module);
+// The same bytes, lent to `consume` for the length of the call instead of copied into a
+// vector of their own: `flowc build` writes them to its output file from there.
+void serialize_into(const Module& module, const std::function<void(std::span<const uint8_t>)>& consume);
 
 struct LoadError {
   std::string message;  // e.g. "checksum mismatch: the file is corrupt"

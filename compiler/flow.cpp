@@ -18,53 +18,54 @@ using grammar::DiagnosticKind;
 using grammar::Stmt;
 using grammar::StmtKind;
 
-std::vector<FlowEdge>& FlowGraph::operator[](StmtId id) {
-  if (successors_.empty()) {
+void FlowGraph::start(StmtId id) {
+  if (runs_.empty()) {
     first_ = id;
   } else if (id < first_) {
-    const size_t grow = first_ - id;
-    successors_.insert(successors_.begin(), grow, {});
-    added_.insert(added_.begin(), grow, false);
+    runs_.insert(runs_.begin(), first_ - id, Run{});
     first_ = id;
   }
   const size_t i = id - first_;
-  if (i >= successors_.size()) {
-    successors_.resize(i + 1);
-    added_.resize(i + 1, false);
-  }
-  added_[i] = true;
-  return successors_[i];
+  if (i >= runs_.size()) runs_.resize(i + 1);
+  runs_[i] = Run{static_cast<uint32_t>(edges_.size()), 0};
+  last_started_ = id;
+}
+
+void FlowGraph::add(FlowEdge edge) {
+  edges_.push_back(std::move(edge));
+  ++runs_[last_started_ - first_].count;
 }
 
 void FlowGraph::cover(StmtId first, StmtId last) {
-  if (!successors_.empty() || first > last) return;
+  if (!runs_.empty() || first > last) return;
   first_ = first;
-  successors_.resize(last - first + 1);
-  added_.resize(last - first + 1, false);
+  runs_.resize(last - first + 1);
+  // About one successor per statement, a few more for branches.
+  edges_.reserve(runs_.size() + runs_.size() / 2);
 }
 
-const std::vector<FlowEdge>& FlowGraph::at(StmtId id) const {
-  if (id < first_ || id - first_ >= successors_.size() || !added_[id - first_]) {
+std::span<const FlowEdge> FlowGraph::at(StmtId id) const {
+  if (id < first_ || id - first_ >= runs_.size() || runs_[id - first_].begin == kNotStarted) {
     throw std::out_of_range("FlowGraph::at: no such statement");
   }
-  return successors_[id - first_];
+  const Run run = runs_[id - first_];
+  return std::span<const FlowEdge>(edges_).subspan(run.begin, run.count);
 }
 
 bool is_step(StmtKind kind) { return kind != StmtKind::Label && kind != StmtKind::Goto; }
 
-std::vector<FlowEdge> step_edges(const grammar::Ast& ast, const WorkflowDecl& workflow, StmtId id) {
-  std::vector<FlowEdge> edges;
-  for (FlowEdge edge : workflow.flow.at(id)) {
+void step_edges(const grammar::Ast& ast, const WorkflowDecl& workflow, StmtId id, std::vector<FlowEdge>& edges) {
+  edges.clear();
+  for (const FlowEdge& first : workflow.flow.at(id)) {
+    FlowEdge& edge = edges.emplace_back(first);
     // A `label a goto a` cycle has no step to stop at; the hop limit ends the walk.
     for (size_t hops = 0; edge.to != kNone && !is_step(ast.stmt(edge.to).kind) && hops <= ast.stmts.size(); ++hops) {
       const Stmt& s = ast.stmt(edge.to);
-      if (s.kind == StmtKind::Goto && edge.label.empty()) edge.label = "goto " + s.name.text;
+      if (s.kind == StmtKind::Goto && edge.label.empty()) edge.label.append("goto ").append(s.name.text);
       const auto& next = workflow.flow.at(edge.to);
       edge.to = next.empty() ? kNone : next.front().to;
     }
-    edges.push_back(std::move(edge));
   }
-  return edges;
 }
 
 namespace {
@@ -84,36 +85,38 @@ class FlowBuilder {
  private:
   static StmtId first(const grammar::Block& block, StmtId next) { return block.empty() ? next : block.front(); }
 
+  // The statement's successors are all added before those of the statements inside it.
   void stmt(StmtId id, StmtId next) {
     const Stmt& s = ast_.stmt(id);
-    std::vector<FlowEdge>& out = workflow_.flow[id];
-    out.reserve(s.kind == StmtKind::If ? s.conditions.size() + 1 : s.kind == StmtKind::Wait ? 2 : 1);
+    FlowGraph& graph = workflow_.flow;
+    graph.start(id);
     switch (s.kind) {
-      case StmtKind::Exit: out.push_back({kNone, ""}); break;
+      case StmtKind::Exit: graph.add({kNone, ""}); break;
       case StmtKind::Goto:
         if (const auto label = workflow_.labels.find(s.name.text); label != workflow_.labels.end()) {
-          out.push_back({label->second, "goto " + s.name.text});
+          graph.add({label->second, "goto " + s.name.text});
         }
         break;
-      case StmtKind::If: branches(s, next, out); break;
+      case StmtKind::If: branches(s, next); break;
       case StmtKind::Wait:
-        out.push_back({first(s.blocks.at(0), next), "received"});
-        out.push_back({first(s.blocks.at(1), next), "timeout"});
+        graph.add({first(s.blocks.at(0), next), "received"});
+        graph.add({first(s.blocks.at(1), next), "timeout"});
         break;
-      default: out.push_back({next, ""});
+      default: graph.add({next, ""});
     }
     for (const grammar::Block& inner : s.blocks) block(inner, next);
   }
 
   // `if a {…} else if b {…} else {…}` is one condition step: "yes" to the first block,
   // "else if b" to the next, "no" to the `else` block or past the statement.
-  void branches(const Stmt& s, StmtId next, std::vector<FlowEdge>& out) {
+  void branches(const Stmt& s, StmtId next) {
     for (size_t i = 0; i < s.conditions.size(); ++i) {
-      const std::string label = i == 0 ? "yes" : "else if " + source_text(sources_, ast_.expr(s.conditions[i]).span);
-      out.push_back({first(s.blocks[i], next), label});
+      std::string label = i == 0 ? "yes" : "else if ";
+      if (i > 0) append_source_text(label, sources_, ast_.expr(s.conditions[i]).span);
+      workflow_.flow.add({first(s.blocks[i], next), std::move(label)});
     }
     const bool has_else = s.blocks.size() > s.conditions.size();
-    out.push_back({has_else ? first(s.blocks.back(), next) : next, "no"});
+    workflow_.flow.add({has_else ? first(s.blocks.back(), next) : next, "no"});
   }
 
   const grammar::SourceSet& sources_;

@@ -238,14 +238,25 @@ class Resolver {
                std::to_string(count) + ": " + quote(f.signature));
   }
 
+  // Sorted by text, and by position among equal texts (the keys lie in source order in the
+  // arena), each repeated key follows the first use of its text. Reporting them in that
+  // order is fine: the sink puts diagnostics in source order. A sort of a reused vector,
+  // where a std::map per object allocated a node per key.
   void object_keys(const Expr& e) {
-    std::map<std::string_view, const grammar::Name*> seen;
-    for (const grammar::Name& key : e.keys) {
-      const auto [first, inserted] = seen.emplace(key.text, &key);
-      if (!inserted) {
-        report(DiagnosticKind::DuplicateKey, key.span, "key " + quote(key.text) + " appears twice in this object",
-               {{first->second->span, "the first " + quote(key.text) + " is here"}});
+    std::vector<const grammar::Name*>& keys = object_keys_;
+    keys.clear();
+    for (const grammar::Name& key : e.keys) keys.push_back(&key);
+    std::sort(keys.begin(), keys.end(), [](const grammar::Name* a, const grammar::Name* b) {
+      return a->text != b->text ? a->text < b->text : a < b;
+    });
+    for (size_t i = 1, first = 0; i < keys.size(); ++i) {
+      if (keys[i]->text != keys[first]->text) {
+        first = i;
+        continue;
       }
+      const grammar::Name& key = *keys[i];
+      report(DiagnosticKind::DuplicateKey, key.span, "key " + quote(key.text) + " appears twice in this object",
+             {{keys[first]->span, "the first " + quote(key.text) + " is here"}});
     }
   }
 
@@ -257,6 +268,7 @@ class Resolver {
   std::map<std::string_view, StmtId> lets_;      // every `let` of the workflow, first by name
   std::map<std::string_view, StmtId> declared_;  // the `let`s seen so far
   std::set<std::string_view> unknown_;           // names already reported as unknown
+  std::vector<const grammar::Name*> object_keys_;  // object_keys()'s, kept for its capacity
 };
 
 }  // namespace

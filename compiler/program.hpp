@@ -6,6 +6,7 @@
 #include <array>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -64,23 +65,36 @@ struct FlowEdge {
 };
 
 // The successors of each statement of one workflow. The parser makes a workflow's
-// statements one after another, so their ids form one stretch, and the graph is a vector
-// from the lowest of them rather than a map with a node per statement.
+// statements one after another, so their ids form one stretch, and the graph is indexed
+// from the lowest of them rather than a map with a node per statement. A statement's
+// successors are added together (add() right after start()), so all edges live in one
+// array and a statement keeps only where its run of them begins and how long it is,
+// instead of a vector (a heap block) per statement.
 class FlowGraph {
  public:
-  // The successors of `id`, added (empty) if it has none yet. The reference lasts until
-  // the next statement is added.
-  std::vector<FlowEdge>& operator[](StmtId id);
-  // The successors of `id`, which must have been added (std::out_of_range otherwise).
-  const std::vector<FlowEdge>& at(StmtId id) const;
+  // Makes `id` a statement of the graph with no successors yet; add() appends to it until
+  // the next start(). Each statement is started once.
+  void start(StmtId id);
+  void add(FlowEdge edge);
+  // The successors of `id`, which must have been started (std::out_of_range otherwise).
+  // The span lasts until the next edge is added.
+  std::span<const FlowEdge> at(StmtId id) const;
   // On an empty graph, makes room for statements `first` to `last` at once, rather than
-  // growing statement by statement (operator[] still grows past them).
+  // growing statement by statement (start() still grows past them).
   void cover(StmtId first, StmtId last);
+  // Edges of all statements; a step's edges are some of them.
+  size_t edge_count() const { return edges_.size(); }
 
  private:
+  static constexpr uint32_t kNotStarted = UINT32_MAX;
+  struct Run {
+    uint32_t begin = kNotStarted;  // index into edges_ of the first successor
+    uint32_t count = 0;
+  };
   StmtId first_ = 0;
-  std::vector<std::vector<FlowEdge>> successors_;  // of statement first_ + i
-  std::vector<bool> added_;
+  std::vector<Run> runs_;  // of statement first_ + i
+  std::vector<FlowEdge> edges_;
+  StmtId last_started_ = kNone;
 };
 
 struct WorkflowDecl {

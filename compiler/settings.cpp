@@ -23,26 +23,35 @@ const std::vector<std::string_view> kReentry = {"never", "allowed"};
 const std::vector<std::string_view> kEnabled = {"false", "true"};
 
 // The settings of one template or workflow by key, after reporting repeated keys. The
-// grammar already allows only the known keys, each with a value of the right shape.
+// grammar already allows only the known keys, each with a value of the right shape, so a
+// declaration has at most a handful of distinct keys: a list searched from the front beats
+// a tree with a node per setting, and one Settings serves every declaration in turn.
 class Settings {
  public:
-  Settings(Program& program, const grammar::Ast& ast, const std::vector<Setting>& settings)
-      : program_(program), ast_(ast) {
+  explicit Settings(Program& program) : program_(program) {}
+
+  // Takes the settings of the next template or workflow.
+  void read(const grammar::Ast& ast, const std::vector<Setting>& settings) {
+    ast_ = &ast;
+    first_.clear();
     for (const Setting& s : settings) {
-      const auto [first, inserted] = by_key_.emplace(s.key.text, &s);
-      if (!inserted) {
-        program.sink.report(DiagnosticKind::DuplicateSetting, s.key.span, quote(s.key.text) + " is already set",
-                            {{first->second->key.span, quote(s.key.text) + " was first set here"}});
+      if (const Setting* first = get(s.key.text)) {
+        program_.sink.report(DiagnosticKind::DuplicateSetting, s.key.span, quote(s.key.text) + " is already set",
+                             {{first->key.span, quote(s.key.text) + " was first set here"}});
+      } else {
+        first_.push_back(&s);
       }
     }
   }
 
   const Setting* get(std::string_view key) const {
-    const auto it = by_key_.find(key);
-    return it == by_key_.end() ? nullptr : it->second;
+    for (const Setting* s : first_) {
+      if (s->key.text == key) return s;
+    }
+    return nullptr;
   }
 
-  const Expr& value(const Setting& s) const { return ast_.expr(s.value); }
+  const Expr& value(const Setting& s) const { return ast_->expr(s.value); }
 
   // The index in `choices` of a word setting (`type marketing`, `enabled true`).
   std::optional<size_t> choice(const Setting& s, const std::vector<std::string_view>& choices) const {
@@ -63,8 +72,8 @@ class Settings {
 
  private:
   Program& program_;
-  const grammar::Ast& ast_;
-  std::map<std::string_view, const Setting*> by_key_;
+  const grammar::Ast* ast_ = nullptr;
+  std::vector<const Setting*> first_;  // the first setting of each key, in source order
 };
 
 void require(Program& program, const Settings& settings, const grammar::Name& owner, std::string_view key,
@@ -75,9 +84,9 @@ void require(Program& program, const Settings& settings, const grammar::Name& ow
   }
 }
 
-void check_template(Program& program, TemplateDecl& decl) {
+void check_template(Program& program, Settings& settings, TemplateDecl& decl) {
   const grammar::Template& syntax = program.syntax(decl);
-  const Settings settings(program, program.units[decl.unit].ast, syntax.settings);
+  settings.read(program.units[decl.unit].ast, syntax.settings);
   require(program, settings, syntax.name, "type", "type marketing");
   require(program, settings, syntax.name, "subject", "subject \"Welcome!\"");
   require(program, settings, syntax.name, "from", "from \"hello@example.com\"");
@@ -112,10 +121,10 @@ void check_trigger(Program& program, WorkflowDecl& decl) {
   decl.trigger = name.value_or("");
 }
 
-void check_workflow(Program& program, WorkflowDecl& decl) {
+void check_workflow(Program& program, Settings& settings, WorkflowDecl& decl) {
   const grammar::Workflow& syntax = program.syntax(decl);
   check_trigger(program, decl);
-  const Settings settings(program, program.units[decl.unit].ast, syntax.settings);
+  settings.read(program.units[decl.unit].ast, syntax.settings);
   decl.display_name = syntax.name.text;
   if (const Setting* s = settings.get("name")) decl.display_name = settings.plain_string(*s).value_or(syntax.name.text);
   if (const Setting* s = settings.get("description")) decl.description = settings.plain_string(*s).value_or("");
@@ -137,8 +146,9 @@ std::optional<std::string> constant_string(Program& program, const Expr& value, 
 }
 
 void check_settings(Program& program) {
-  for (TemplateDecl& t : program.templates) check_template(program, t);
-  for (WorkflowDecl& w : program.workflows) check_workflow(program, w);
+  Settings settings(program);
+  for (TemplateDecl& t : program.templates) check_template(program, settings, t);
+  for (WorkflowDecl& w : program.workflows) check_workflow(program, settings, w);
 }
 
 }  // namespace flow::compiler

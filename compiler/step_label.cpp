@@ -23,26 +23,51 @@ StepKind step_kind(StmtKind kind) {
 }
 
 std::string step_label(const grammar::SourceSet& sources, const grammar::Ast& ast, const grammar::Stmt& s) {
-  const auto text = [&](grammar::ExprId id) { return source_text(sources, ast.expr(id).span); };
+  // Built in one string: the words, then the source text appended in place.
+  std::string label;
+  const auto append_text = [&](grammar::ExprId id) { append_source_text(label, sources, ast.expr(id).span); };
   switch (s.kind) {
-    case StmtKind::Send: return "send " + s.name.text;
-    case StmtKind::Delay: return "delay " + duration_text(sources, ast.expr(s.expr));
-    case StmtKind::Wait: return "wait for " + text(s.expr) + " within " + duration_text(sources, ast.expr(s.expr2));
-    case StmtKind::If: return "if " + text(s.conditions.front());
-    case StmtKind::Webhook: {
-      std::string method = s.method;
-      for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      return "webhook " + method + " " + text(s.expr);
-    }
-    case StmtKind::Update: {
-      std::string keys;
-      for (const grammar::Name& key : ast.expr(s.expr).keys) keys += (keys.empty() ? "" : ", ") + key.text;
-      return "update contact {" + keys + "}";
-    }
-    case StmtKind::Exit: return s.expr == grammar::kNone ? "exit" : "exit " + text(s.expr);
-    case StmtKind::Let: return "let " + s.name.text + " = " + text(s.expr);
-    default: return s.name.text + " = " + text(s.expr);
+    case StmtKind::Send: label.append("send ").append(s.name.text); break;
+    case StmtKind::Delay: label.append("delay ").append(duration_text(sources, ast.expr(s.expr))); break;
+    case StmtKind::Wait:
+      label.append("wait for ");
+      append_text(s.expr);
+      label.append(" within ").append(duration_text(sources, ast.expr(s.expr2)));
+      break;
+    case StmtKind::If:
+      label.append("if ");
+      append_text(s.conditions.front());
+      break;
+    case StmtKind::Webhook:
+      label.append("webhook ");
+      for (const char c : s.method) label += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      label += ' ';
+      append_text(s.expr);
+      break;
+    case StmtKind::Update:
+      label.append("update contact {");
+      for (const grammar::Name& key : ast.expr(s.expr).keys) {
+        if (label.back() != '{') label.append(", ");
+        label.append(key.text);
+      }
+      label += '}';
+      break;
+    case StmtKind::Exit:
+      label.append("exit");
+      if (s.expr != grammar::kNone) {
+        label += ' ';
+        append_text(s.expr);
+      }
+      break;
+    case StmtKind::Let:
+      label.append("let ").append(s.name.text).append(" = ");
+      append_text(s.expr);
+      break;
+    default:
+      label.append(s.name.text).append(" = ");
+      append_text(s.expr);
   }
+  return label;
 }
 
 }  // namespace flow::compiler

@@ -3,6 +3,7 @@
 #include "bytecode/disassembler.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace flow::compiler {
@@ -53,12 +54,26 @@ std::string one_of(const std::vector<std::string_view>& choices) {
 
 namespace {
 
+// How source_text treats a byte: white space runs collapse to one space; quotes, brackets
+// and backslashes decide whether the brackets balance; anything else is copied as it is.
+// A table lookup per byte, instead of a comparison with each of those characters.
+enum class CharClass : uint8_t { Plain, Space, Syntax };
+constexpr std::array<CharClass, 256> kCharClass = [] {
+  std::array<CharClass, 256> table{};
+  for (const char c : std::string_view(" \t\n\r")) table[static_cast<unsigned char>(c)] = CharClass::Space;
+  for (const char c : std::string_view("\"\\()[]")) table[static_cast<unsigned char>(c)] = CharClass::Syntax;
+  return table;
+}();
+CharClass char_class(char c) { return kCharClass[static_cast<unsigned char>(c)]; }
+bool is_space(char c) { return char_class(c) == CharClass::Space; }
+
 // How many `(`/`[` are missing before `text` and `)`/`]` after it for its brackets to
 // match, ignoring brackets inside string literals.
 std::pair<int, int> missing_brackets(std::string_view text) {
   int depth = 0, lowest = 0;
   bool in_string = false;
   for (size_t i = 0; i < text.size(); ++i) {
+    if (char_class(text[i]) != CharClass::Syntax) continue;
     if (in_string) {
       if (text[i] == '\\') ++i;
       else if (text[i] == '"') in_string = false;
@@ -73,8 +88,6 @@ std::pair<int, int> missing_brackets(std::string_view text) {
   return {-lowest, depth - lowest};
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
 // The span of `(a ?? 0) >= 50` may start inside the parentheses (the span of `a ?? 0`
 // leaves them out): widen [begin, end) over the brackets it needs so the text reads right.
 void widen_to_brackets(const std::string& text, size_t& begin, size_t& end) {
@@ -87,34 +100,57 @@ void widen_to_brackets(const std::string& text, size_t& begin, size_t& end) {
   }
 }
 
+// Whether `text` already reads as source_text shows it: its white space is single spaces
+// between other characters (no line break, tab or run of spaces, none at either end).
+bool single_spaced(std::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (!is_space(text[i])) continue;
+    if (text[i] != ' ' || i == 0 || i + 1 == text.size() || is_space(text[i + 1])) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
-std::string source_text(const grammar::SourceSet& sources, const grammar::Span& span, size_t limit) {
+void append_source_text(std::string& out, const grammar::SourceSet& sources, const grammar::Span& span,
+                        size_t limit) {
   const std::string& text = sources.file(span.file).text();
   size_t end = std::min<size_t>(span.end.offset, text.size());
   size_t begin = std::min<size_t>(span.begin.offset, end);
   widen_to_brackets(text, begin, end);
-  std::string out;
-  out.reserve(end - begin);
-  // Runs of non-space characters are copied whole; each run of white space becomes one
-  // space (none at the start).
-  for (size_t i = begin; i < end;) {
-    if (is_space(text[i])) {
-      if (!out.empty() && out.back() != ' ') out += ' ';
-      ++i;
-      continue;
+  const size_t start = out.size();
+  const std::string_view range = std::string_view(text).substr(begin, end - begin);
+  if (single_spaced(range)) {
+    out.append(range);  // most texts (a condition on one line): one copy
+  } else {
+    // Runs of non-space characters are copied whole; each run of white space becomes one
+    // space (none at the start).
+    out.reserve(start + range.size());
+    for (size_t i = begin; i < end;) {
+      if (is_space(text[i])) {
+        if (out.size() > start && out.back() != ' ') out += ' ';
+        ++i;
+        continue;
+      }
+      const size_t run = i;
+      while (i < end && !is_space(text[i])) ++i;
+      out.append(text, run, i - run);
     }
-    const size_t run = i;
-    while (i < end && !is_space(text[i])) ++i;
-    out.append(text, run, i - run);
+    while (out.size() > start && out.back() == ' ') out.pop_back();
   }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
   // No more bytes than `limit` means no more code points either: most texts need no count.
-  if (out.size() > limit && grammar::count_code_points(out) > limit) {
+  const std::string_view appended = std::string_view(out).substr(start);
+  if (appended.size() > limit && grammar::count_code_points(appended) > limit) {
     size_t cut = limit;
-    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
-    out = out.substr(0, cut) + "…";
+    while (cut > 0 && (static_cast<unsigned char>(appended[cut]) & 0xC0) == 0x80) --cut;
+    out.resize(start + cut);
+    out += "…";
   }
+}
+
+std::string source_text(const grammar::SourceSet& sources, const grammar::Span& span, size_t limit) {
+  std::string out;
+  append_source_text(out, sources, span, limit);
   return out;
 }
 

@@ -22,6 +22,10 @@ std::string one_of(const std::vector<std::string_view>& choices);
 // The source text under `span` on one line (white space runs collapsed), shortened with
 // "…" past `limit` characters: how step labels show conditions and values.
 std::string source_text(const grammar::SourceSet& sources, const grammar::Span& span, size_t limit = 60);
+// The same text appended to `out` (the limit counts the appended text only): a step label
+// is built in one string instead of a concatenation of temporaries.
+void append_source_text(std::string& out, const grammar::SourceSet& sources, const grammar::Span& span,
+                        size_t limit = 60);
 
 // "1 day", "24 hours" (the unit as written), or the source text for a non-literal duration.
 std::string duration_text(const grammar::SourceSet& sources, const grammar::Expr& duration);

@@ -28,6 +28,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace flow::grammar::rules {
@@ -173,6 +174,23 @@ inline constexpr std::array<std::string_view, 27> kReserved = {
     "timeout",  "if",       "else",    "webhook", "update", "contact", "exit", "let",  "label",
     "goto",     "and",      "or",      "not",    "in",    "true",  "false", "null",  "file"};
 
+// For each first letter, the lengths of the keywords that start with it (bit n: length n).
+// Most words differ from every keyword in one or the other, so they need no comparison.
+inline constexpr std::array<uint16_t, 26> kReservedLengths = [] {
+  std::array<uint16_t, 26> lengths{};
+  for (const std::string_view keyword : kReserved) lengths[keyword[0] - 'a'] |= uint16_t{1} << keyword.size();
+  return lengths;
+}();
+
+constexpr bool is_reserved(std::string_view word) {
+  const char first = word[0];
+  if (first < 'a' || first > 'z' || word.size() >= 16 || ((kReservedLengths[first - 'a'] >> word.size()) & 1) == 0) {
+    return false;
+  }
+  return std::any_of(kReserved.begin(), kReserved.end(),
+                     [&](std::string_view keyword) { return keyword[0] == first && keyword == word; });
+}
+
 // A name people choose (template, label, local, function): any word but a keyword. Field
 // names and object keys may be keywords (`event.data.label`), so they use `word`. The
 // word is read once and looked up: the same as seq<not_at<sor<kw_...>>, word>, which
@@ -192,11 +210,7 @@ struct ident {
     const char* end = begin + 1;
     while (end != in.end() && identifier_other(*end)) ++end;
     const std::string_view word(begin, static_cast<std::size_t>(end - begin));
-    // The first letter rules out most keywords without comparing the rest.
-    if (std::any_of(kReserved.begin(), kReserved.end(),
-                    [&](std::string_view keyword) { return keyword[0] == word[0] && keyword == word; })) {
-      return false;
-    }
+    if (is_reserved(word)) return false;
     in.bump_in_this_line(word.size());
     return true;
   }

@@ -30,12 +30,15 @@ bool is_ascii(const char* begin, const char* end) {
 SourceFile::SourceFile(std::string name, std::string text)
     : name_(std::move(name)), text_(std::move(text)) {
   const uint32_t size = static_cast<uint32_t>(text_.size());
+  // Most sources are ASCII throughout: one pass over the whole text settles every line,
+  // and only a text with other bytes has its lines checked one by one.
+  const bool all_ascii = is_ascii(text_.data(), text_.data() + size);
   bool any_non_ascii = false;
   uint32_t begin = 0;
   while (true) {
     const void* newline = std::memchr(text_.data() + begin, '\n', size - begin);
     const uint32_t end = newline ? static_cast<uint32_t>(static_cast<const char*>(newline) - text_.data()) : size;
-    const bool ascii = is_ascii(text_.data() + begin, text_.data() + end);
+    const bool ascii = all_ascii || is_ascii(text_.data() + begin, text_.data() + end);
     any_non_ascii |= !ascii;
     line_starts_.push_back(begin);
     line_is_ascii_.push_back(ascii);
