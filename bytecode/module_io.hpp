@@ -6,7 +6,8 @@
 //   8       2     format version (kFormatVersion), little-endian
 //   10      2     flags (0)
 //   12      4     body length
-//   16      8     FNV-1a 64 checksum of the body
+//   16      8     checksum of the body: format 2, FNV-1a's step on 8-byte words with a
+//                 xorshift (module_io.cpp, word_checksum); format 1, FNV-1a 64 of the bytes
 //   24      ...   body: the Module's sections in declaration order, integers as LEB128,
 //                 strings as length + bytes, doubles as 8 little-endian bytes
 //
@@ -25,7 +26,10 @@
 
 namespace flow::bytecode {
 
-inline constexpr uint16_t kFormatVersion = 1;
+// What serialize writes; deserialize reads both (flowd keeps the modules its waiting
+// executions run, written by older builds).
+inline constexpr uint16_t kFormatVersion = 2;
+inline constexpr uint16_t kOldestFormatVersion = 1;
 
 std::vector<uint8_t> serialize(const Module& module);
 // The same bytes, lent to `consume` for the length of the call instead of copied into a

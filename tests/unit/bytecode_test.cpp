@@ -162,12 +162,32 @@ TEST(ModuleIo, NamesWhatIsWrongWithTheHeader) {
 }
 
 // Damage the body but fix up the checksum, so the reader and the verifier themselves are
-// exercised, not just the checksum.
+// exercised, not just the checksum. As format 1, whose checksum is FNV-1a 64 of the body,
+// which module_hash computes: a format-2 module made format 1 this way is a format-1 file.
 std::vector<uint8_t> with_checksum(std::vector<uint8_t> bytes) {
+  bytes[8] = 1, bytes[9] = 0;
   const std::vector<uint8_t> body(bytes.begin() + 24, bytes.end());
   const uint64_t sum = module_hash(body);
   for (int i = 0; i < 8; ++i) bytes[16 + i] = static_cast<uint8_t>(sum >> (8 * i));
   return bytes;
+}
+
+// flowd keeps modules written by older builds (format 1) for the executions that run them.
+TEST(ModuleIo, WritesFormatTwoAndStillReadsFormatOne) {
+  const Module m = small_module();
+  const auto bytes = serialize(m);
+  EXPECT_EQ(bytes[8] | bytes[9] << 8, kFormatVersion);
+  EXPECT_EQ(kFormatVersion, 2);
+  const auto old = with_checksum(bytes);
+  const auto loaded = deserialize(old);
+  ASSERT_TRUE(std::holds_alternative<Module>(loaded)) << std::get<LoadError>(loaded).message;
+  EXPECT_EQ(std::get<Module>(loaded), m);
+  auto corrupt = old;
+  corrupt.back() ^= 0x01;
+  EXPECT_NE(load_error(corrupt).find("checksum"), std::string::npos) << "format 1's own checksum is checked";
+  auto future = bytes;
+  future[8] = 3;
+  EXPECT_NE(load_error(future).find("reads 1 to 2"), std::string::npos) << load_error(future);
 }
 
 TEST(ModuleIo, EveryFlippedByteIsRefusedOrHarmless) {
