@@ -5,6 +5,7 @@
 // need (only a cache of immutable programs), so several may share the database.
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "runtime/engine/program_cache.hpp"
 #include "runtime/engine/track.hpp"
@@ -34,6 +35,12 @@ class Engine {
   // until the last of its activations, which a concurrent track of one of them waits for.
   int run_due(store::Connection& conn, int limit);
   static constexpr int kClaimBatch = 16;
+  // For a session that runs run_due. Its statements are the claim, whose generic plan walks
+  // executions_due in order (claim_sql), and lookups and writes by key. Left to choose,
+  // PostgreSQL planned the claim again for each call when no claim had run while the
+  // database was young (so with --start-on-track): 0.12 ms a claim, 829 ms for 100,000
+  // timers.
+  static constexpr std::string_view kWorkerSessionSetup = "SET plan_cache_mode = force_generic_plan";
 
   // Seconds from the clock's now until the earliest live execution is due (negative: one
   // is due already, perhaps locked by a transaction in progress); nullopt when none waits

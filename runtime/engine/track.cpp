@@ -102,8 +102,10 @@ TrackResult track(store::Connection& conn, const TrackRequest& request, double n
     result.started = ids(started);
     result.steps = activations.steps;
     // A worker sleeps until the next timer it knows of, or kWorkerRecheck: one that falls due
-    // sooner must be told (NOTIFY is transactional: it hears it only if this commits).
-    const double recheck = std::chrono::duration<double>(kWorkerRecheck).count();
+    // sooner must be told (NOTIFY is transactional: it hears it only if this commits). A
+    // millisecond of slack: the activations ran by the event's time, which PostgreSQL rounded
+    // to microseconds, so a delay of exactly the recheck would otherwise notify half the time.
+    const double recheck = std::chrono::duration<double>(kWorkerRecheck).count() - 0.001;
     if (activations.next_wake && *activations.next_wake < now + recheck) c.notify_on_commit("flow_work");
   });
   if (!start) result.started = ids(enrolled.result());

@@ -50,6 +50,7 @@ WorkerJob execution_job(int index, runtime::engine::Options options) {
   auto engine = std::make_shared<runtime::engine::Engine>(std::move(options));
   return {.name = "execution worker " + std::to_string(index),
           .channel = "flow_work",
+          .session_setup = std::string(runtime::engine::Engine::kWorkerSessionSetup),
           .drain = [engine](runtime::store::Connection& conn) {
             return engine->run_due(conn, kExecutionBatch) >= kExecutionBatch;
           },
