@@ -30,8 +30,9 @@ TrackResult track(store::Connection& conn, const TrackRequest& request, double n
   if (!request.data.is_object()) throw Refused("data must be an object");
   const std::string email = normalise_email(request.email);
   const std::string data = request.data.dump();
-  // Two round trips (Connection::defer): the statements up to the enrolment, then the
-  // activations' writes with the wake-up and the COMMIT. The statements after the upsert
+  // Starting the executions, two round trips (Connection::defer): the statements up to the
+  // enrolment, then the activations' writes with the wake-up and the COMMIT; leaving them
+  // to the workers, one: everything with the COMMIT. The statements after the upsert
   // find the contact by its email and the event by its sequence's currval rather than wait
   // for their ids. The contact's id is a scalar subquery, which PostgreSQL runs once, before
   // the rest, and looks executions up by it; written as a join with contacts, the enrolment
@@ -54,8 +55,8 @@ TrackResult track(store::Connection& conn, const TrackRequest& request, double n
       "resume_event_id, started_at) SELECT c.id, w.id, w.module_hash, 'RUNNING', to_timestamp($3::float8), "
       "currval('events_id_seq'), to_timestamp($3::float8) FROM (" + contact_id + ") c, " + enrolling +
       " ORDER BY w.id RETURNING id) SELECT id, pg_notify('flow_work', '') FROM started ORDER BY id";
-  // Started here: an id from the sequence each, and the columns activate_all reads
-  // (kActivationColumns), the contact as this transaction wrote it and the event as the
+  // Started here: an id from the sequence each, and the columns activate_all reads (named
+  // as in kActivationColumns), the contact as this transaction wrote it and the event as the
   // insert above stored it ($4: its data, normalised by jsonb as there), without joining the
   // event back; activate_all inserts each execution as its first activation leaves it.
   // The ids are drawn over the sorted rows, so that they follow the workflows' order too.
@@ -89,7 +90,6 @@ TrackResult track(store::Connection& conn, const TrackRequest& request, double n
         email, request.event, data, now);
     result.steps = 0;
     if (!start) {
-      // One round trip: everything goes with the COMMIT.
       enrolled = c.defer(enrol, email, request.event, now);
       resumed = c.defer(wake, email, request.event, now);
       return;
