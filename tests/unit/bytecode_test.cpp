@@ -31,13 +31,17 @@ Module small_module() {
                  {Constant::Kind::String, 0, "plan"},  {Constant::Kind::String, 0, "pro"},
                  {Constant::Kind::Duration, 86400, ""}};
   m.functions = {"lower"};
-  Template t{.name = "hi", .type = TemplateType::Transactional};
+  Template t;
+  t.name = "hi";
+  t.type = TemplateType::Transactional;
   t.subject = 0;
   emit(m, Op::Const, 0);
   emit(m, Op::Return);
   t.from = t.html = t.subject;
   m.templates.push_back(t);
-  Workflow w{.name = "w", .trigger = "user.signup", .display_name = "w"};
+  Workflow w;
+  w.name = w.display_name = "w";
+  w.trigger = "user.signup";
   w.entry = static_cast<uint32_t>(m.code.size());
   w.local_count = 1;
   w.local_names = {"response"};
