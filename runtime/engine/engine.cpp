@@ -43,10 +43,10 @@ std::string claim_sql(int batch) {
 
 TrackResult Engine::track(store::Connection& conn, const TrackRequest& request) {
   const double now = options_.clock();
-  if (!options_.start_on_track) return engine::track(conn, request, now);
-  const TrackResult result =
-      engine::track(conn, request, now, ActivationContext{programs_, now, options_.unsubscribe_url});
-  metrics().steps_run += result.steps;
+  std::optional<ActivationContext> start;
+  if (options_.start_on_track) start.emplace(programs_, now, options_.unsubscribe_url);
+  const TrackResult result = engine::track(conn, request, now, start);
+  metrics().steps_run += result.steps;  // none when the workers start them
   return result;
 }
 

@@ -50,26 +50,17 @@ Value branch_taken(const bytecode::Module& module, uint32_t condition, uint32_t 
 
 }  // namespace
 
-// One array parameter per column.
-struct HistoryRows::Columns {
-  std::array<store::ArrayLiteral, 8> arrays;
-  size_t count = 0;
-};
-
-HistoryRows::HistoryRows() : columns_(std::make_unique<Columns>()) {}
-HistoryRows::~HistoryRows() = default;
-
 void HistoryRows::add(int64_t contact_id, int64_t execution_id, int32_t step, std::string_view kind,
                       const std::string& label, bool open, const std::optional<std::string>& outcome,
                       const std::optional<std::string>& error) {
   const std::array<store::Param, 8> row{contact_id, execution_id, step, kind, label, open, outcome, error};
-  for (size_t i = 0; i < row.size(); ++i) columns_->arrays[i].add(row[i]);
-  ++columns_->count;
+  for (size_t i = 0; i < row.size(); ++i) columns_[i].add(row[i]);
+  ++count_;
 }
 
 void HistoryRows::defer(store::Connection& conn, double now) const {
-  if (columns_->count == 0) return;
-  const auto& a = columns_->arrays;
+  if (count_ == 0) return;
+  const auto& a = columns_;
   // WITH ORDINALITY: ids in the order the steps ran, the order a history is read in.
   conn.defer(
       "INSERT INTO step_history (contact_id, execution_id, step, kind, label, started_at, finished_at, outcome, "

@@ -8,7 +8,6 @@
 // step produced, the arm a condition took, and, once a suspension is over, how it ended.
 #include <array>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,8 +29,6 @@ namespace flow::runtime::engine {
 // key always finds its row through the primary key.
 class HistoryRows {
  public:
-  HistoryRows();
-  ~HistoryRows();
   void add(int64_t contact_id, int64_t execution_id, int32_t step, std::string_view kind, const std::string& label,
            bool open, const std::optional<std::string>& outcome, const std::optional<std::string>& error);
   // Defers the INSERT of the rows added (none: nothing), started (and, unless open,
@@ -39,8 +36,8 @@ class HistoryRows {
   void defer(store::Connection& conn, double now) const;
 
  private:
-  struct Columns;
-  std::unique_ptr<Columns> columns_;
+  std::array<store::ArrayLiteral, 8> columns_;  // one array parameter per column
+  size_t count_ = 0;
 };
 
 class StepHistory {
