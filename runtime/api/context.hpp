@@ -23,6 +23,9 @@ struct Services {
   std::string conninfo;
   Keys keys;
   UnsubscribeTokens unsubscribe_tokens;
+  // How many HTTP threads may record /v1/track batches at once (api/group_commit.hpp):
+  // fewer than the server has, so that one is left to read requests.
+  size_t track_recorders = 1;
 };
 
 using Params = std::map<std::string, std::string, std::less<>>;

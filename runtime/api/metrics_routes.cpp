@@ -53,6 +53,10 @@ void counters(Exposition& out) {
   }
   out.family("flow_events_tracked_total", "counter", "Events accepted by POST /v1/track.");
   out.sample("flow_events_tracked_total", "", static_cast<double>(m.events_tracked.load()));
+  out.family("flow_track_batches_total", "counter", "Transactions that recorded /v1/track events (group commit).");
+  out.sample("flow_track_batches_total", "", static_cast<double>(m.track_batches.load()));
+  out.family("flow_tracks_queued", "gauge", "/v1/track events waiting for the batch being recorded to commit.");
+  out.sample("flow_tracks_queued", "", static_cast<double>(m.tracks_queued.load()));
   out.family("flow_steps_total", "counter", "Workflow steps recorded in step_history by this process's workers.");
   out.sample("flow_steps_total", "", static_cast<double>(m.steps_run.load()));
   out.family("flow_emails_total", "counter", "Outbox delivery attempts by result (sent, retried later, failed for good).");

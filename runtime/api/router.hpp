@@ -4,6 +4,7 @@
 // unknown path, 405 (with Allow) for a known path and another method, 401/403 for a
 // missing or insufficient key, and the JSON error for anything a handler throws.
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,13 +16,18 @@
 namespace flow::runtime::api {
 
 using RouteHandler = std::function<http::Response(Context&)>;
+// A route that may answer after it returns, from another thread: it calls `respond` once.
+// What it needs of the Context it must copy before it returns.
+using DeferredRouteHandler = std::function<void(Context&, http::Respond)>;
 
 class Router {
  public:
   explicit Router(Services& services) : services_(services) {}
 
   void add(std::string method, std::string pattern, Access needs, RouteHandler handler);
-  http::Response operator()(const http::Request& request) const;
+  void add_deferred(std::string method, std::string pattern, Access needs, DeferredRouteHandler handler);
+  // An http::Handler.
+  void operator()(const http::Request& request, http::Respond respond) const;
 
  private:
   struct Route {
@@ -29,15 +35,23 @@ class Router {
     std::string pattern;                // as added: the `route` label of metrics
     std::vector<std::string> segments;  // "{name}" captures one segment
     Access needs;
-    RouteHandler handler;
+    DeferredRouteHandler handler;
   };
-  // Finds the route (naming its pattern in `route`) and answers.
-  http::Response route_request(const http::Request& request, std::string_view& route) const;
-  http::Response dispatch(const Route& route, const http::Request& request, Params params) const;
-  http::Response authorize_and_run(const Route& route, Context& context) const;
+  // The route of the request, with its parameters; nullptr and the 404 or 405 otherwise.
+  const Route* find(const http::Request& request, Params& params, std::optional<http::Response>& unrouted) const;
+  void dispatch(const Route& route, const http::Request& request, Params params, const http::Respond& respond) const;
+  // The 401 or 403 the request's key earns, if any.
+  std::optional<http::Response> refusal(const Route& route, Context& context) const;
 
   Services& services_;
   std::vector<Route> routes_;
 };
+
+// The answer to what a handler threw (the current exception): an ApiError's own status,
+// 422 for engine::Refused, 503 for a lost database session (this thread's is dropped, to be
+// opened again by the next request), 500 otherwise; logged unless it is the client's fault.
+// Call it inside a catch block.
+// `where`: the method and path, for the log.
+http::Response error_response(std::string_view where);
 
 }  // namespace flow::runtime::api

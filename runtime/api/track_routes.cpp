@@ -1,5 +1,6 @@
-// GET /healthz and POST /v1/track.
+// GET /healthz and POST /v1/track (recorded by group commit).
 #include "runtime/api/api_error.hpp"
+#include "runtime/api/group_commit.hpp"
 #include "runtime/api/routes.hpp"
 #include "runtime/engine/metrics.hpp"
 #include "runtime/engine/track.hpp"
@@ -33,23 +34,37 @@ engine::TrackRequest parse_track(const json& body) {
   return request;
 }
 
-http::Response track(Context& context) {
-  const engine::TrackRequest request = parse_track(context.json_body());
-  // engine::track runs its own transaction (with retries).
-  const engine::TrackResult result = context.services.engine.track(context.db(), request);
-  ++engine::metrics().events_tracked;
-  return json_response({{"success", true},
-                        {"contact", result.contact_id},
-                        {"event", result.event_id},
-                        {"started", result.started},
-                        {"resumed", result.resumed}});
+void track(Context& context, http::Respond respond, TrackGroupCommit& group_commit) {
+  engine::Track track = engine::checked(parse_track(context.json_body()));
+  group_commit.submit(
+      std::move(track),
+      [respond = std::move(respond)](TrackGroupCommit::Outcome outcome) {
+        if (auto* failure = std::get_if<std::exception_ptr>(&outcome)) {
+          try {
+            std::rethrow_exception(*failure);
+          } catch (...) {
+            return respond(error_response("POST /v1/track"));
+          }
+        }
+        const auto& result = std::get<engine::TrackResult>(outcome);
+        ++engine::metrics().events_tracked;
+        respond(json_response({{"success", true},
+                               {"contact", result.contact_id},
+                               {"event", result.event_id},
+                               {"started", result.started},
+                               {"resumed", result.resumed}}));
+      },
+      context);
 }
 
 }  // namespace
 
-void add_track_routes(Router& router) {
+void add_track_routes(Router& router, const Services& services) {
   router.add("GET", "/healthz", Access::None, [](Context&) { return json_response({{"status", "ok"}}); });
-  router.add("POST", "/v1/track", Access::Public, track);
+  auto group_commit = std::make_shared<TrackGroupCommit>(services.track_recorders);
+  router.add_deferred("POST", "/v1/track", Access::Public, [group_commit](Context& context, http::Respond respond) {
+    track(context, std::move(respond), *group_commit);
+  });
 }
 
 }  // namespace flow::runtime::api

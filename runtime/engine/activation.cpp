@@ -68,21 +68,72 @@ std::string key_of(const Claimed& execution, uint32_t step, int64_t seq) {
   return std::to_string(execution.id) + "." + std::to_string(step) + "." + std::to_string(seq);
 }
 
-// Both queues are due from the activation's clock, not the database's: the workers claim
-// by the injected clock too, so a test or a demo that jumps time sees the row as due.
+// The writes of a batch of activations, one statement per table and kind (store::RowBatch):
+// a track of 16 new contacts queues 16 mails and inserts 16 executions with two statements;
+// a claim of 16 timers saves them with one. Updates find their rows through the primary key
+// (`= ANY` of the ids; see HistoryRows) and each row's values by its id.
+struct BatchWrites {
+  ContactMerges contacts;
+  HistoryRows history;
+  store::RowBatch<11> mails;
+  store::RowBatch<13> new_executions;
+  store::RowBatch<11> stored_executions;
+
+  void defer(store::Connection& conn, double now) const;
+};
+
+void BatchWrites::defer(store::Connection& conn, double now) const {
+  contacts.defer(conn);
+  if (!stored_executions.empty()) {
+    conn.defer_params(
+        "UPDATE executions x SET (status, frame, wake_at, waiting_event, current_step, exit_reason, error, ended_at, "
+        "effects) = (SELECT u.status, u.frame, to_timestamp(u.wake_at), u.waiting_event, u.current_step, "
+        "u.exit_reason, u.error, CASE WHEN u.ended THEN to_timestamp($12::float8) END, u.effects "
+        "FROM unnest($2::bigint[], $3::text[], $4::bytea[], $5::float8[], $6::text[], $7::integer[], $8::text[], "
+        "$9::text[], $10::boolean[], $11::integer[]) AS u(id, status, frame, wake_at, waiting_event, current_step, "
+        "exit_reason, error, ended, effects) WHERE u.id = x.id), resume_event_id = NULL, "
+        "updated_at = to_timestamp($12::float8) WHERE x.contact_id = ANY ($1::bigint[]) AND x.id = ANY ($2::bigint[])",
+        stored_executions.params({now}));
+  }
+  if (!new_executions.empty()) {
+    conn.defer_params(
+        "INSERT INTO executions (contact_id, id, status, frame, wake_at, waiting_event, current_step, exit_reason, "
+        "error, started_at, updated_at, ended_at, effects, workflow_id, module_hash) SELECT x.contact_id, x.id, "
+        "x.status, x.frame, to_timestamp(x.wake_at), x.waiting_event, x.current_step, x.exit_reason, x.error, "
+        "to_timestamp($14::float8), to_timestamp($14::float8), CASE WHEN x.ended THEN to_timestamp($14::float8) END, "
+        "x.effects, x.workflow_id, x.module_hash FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bytea[], "
+        "$5::float8[], $6::text[], $7::integer[], $8::text[], $9::text[], $10::boolean[], $11::integer[], "
+        "$12::bigint[], $13::bigint[]) AS x(contact_id, id, status, frame, wake_at, waiting_event, current_step, "
+        "exit_reason, error, ended, effects, workflow_id, module_hash)",
+        new_executions.params({now}));
+  }
+  // Both queues are due from the activation's clock, not the database's: the workers claim
+  // by the injected clock too, so a test or a demo that jumps time sees the row as due.
+  // WITH ORDINALITY: a message queued earlier gets the lower id.
+  if (!mails.empty()) {
+    conn.defer_params(
+        "INSERT INTO outbox (contact_id, execution_id, message_id, to_address, from_address, reply_to, subject, "
+        "html, text_body, template, list_unsubscribe, next_attempt_at) SELECT m.contact_id, m.execution_id, "
+        "m.message_id, m.to_address, m.from_address, m.reply_to, m.subject, m.html, m.text_body, m.template, "
+        "m.list_unsubscribe, to_timestamp($12::float8) FROM unnest($1::bigint[], $2::bigint[], $3::text[], "
+        "$4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]) "
+        "WITH ORDINALITY AS m(contact_id, execution_id, message_id, to_address, from_address, reply_to, subject, "
+        "html, text_body, template, list_unsubscribe, n) ORDER BY m.n",
+        mails.params({now}));
+  }
+  history.defer(conn, now);
+}
+
 // Returns the mail's Message-ID, for its step's history.
 // Marketing mail also carries `unsubscribe_url` as its List-Unsubscribe header.
-std::string queue_mail(store::Connection& conn, const Claimed& execution, const vm::Effect& effect,
-                       const vm::effect::Send& send, int64_t seq, double now, const std::string& unsubscribe_url) {
+std::string queue_mail(BatchWrites& writes, const Claimed& execution, const vm::Effect& effect,
+                       const vm::effect::Send& send, int64_t seq, const std::string& unsubscribe_url) {
   const auto optional = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional(s); };
   const std::string message_id = key_of(execution, effect.step, seq) + "@flowd";
   const bool marketing = send.type == bytecode::TemplateType::Marketing;
-  conn.defer(
-      "INSERT INTO outbox (contact_id, execution_id, message_id, to_address, from_address, reply_to, subject, html, "
-      "text_body, template, next_attempt_at, list_unsubscribe) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11::float8), $12)",
-      execution.contact_id, execution.id, message_id, send.to, send.from, optional(send.reply_to), send.subject,
-      optional(send.html), optional(send.text), send.name, now, marketing ? optional(unsubscribe_url) : std::nullopt);
+  writes.mails.add({execution.contact_id, execution.id, message_id, send.to, send.from, optional(send.reply_to),
+                    send.subject, optional(send.html), optional(send.text), send.name,
+                    marketing ? optional(unsubscribe_url) : std::nullopt});
   return message_id;
 }
 
@@ -107,8 +158,8 @@ std::optional<double> wake_at_of(const vm::Effect& effect) {
 
 // Stores where the execution stopped: suspended (WAITING with its frame) or ended.
 // `effects`: the mails and webhook calls queued so far, this activation's included.
-void save(store::Connection& conn, const Claimed& execution, const vm::Effect& effect, const vm::Frame& frame,
-          int32_t effects, double now) {
+void save(BatchWrites& writes, const Claimed& execution, const vm::Effect& effect, const vm::Frame& frame,
+          int32_t effects) {
   std::string status = "WAITING";
   const std::optional<double> wake_at = wake_at_of(effect);
   std::optional<std::string> waiting_event, exit_reason, error;
@@ -126,27 +177,17 @@ void save(store::Connection& conn, const Claimed& execution, const vm::Effect& e
     const auto serialized = vm::serialize(frame);
     bytes = store::Bytes{std::string(serialized.begin(), serialized.end())};
   }
-  std::vector<store::Param> params{
-      execution.contact_id, execution.id, status, bytes, wake_at, waiting_event,
-      effect.step == vm::kNoStep ? std::nullopt : std::optional(static_cast<int32_t>(effect.step)), exit_reason,
-      error, now, effect.is_final(), effects};
-  if (execution.stored == Stored::Yes) {
-    conn.defer_params(
-        "UPDATE executions SET status = $3, frame = $4, wake_at = to_timestamp($5::float8), waiting_event = $6, "
-        "resume_event_id = NULL, current_step = $7, exit_reason = $8, error = $9, "
-        "updated_at = to_timestamp($10::float8), ended_at = CASE WHEN $11 THEN to_timestamp($10::float8) END, "
-        "effects = $12 WHERE contact_id = $1 AND id = $2",
-        params);
+  std::optional<int32_t> step;
+  if (effect.step != vm::kNoStep) step = static_cast<int32_t>(effect.step);
+  if (execution.stored == Stored::No) {
+    // A new execution is written once, as it stopped: no row version to update and index again.
+    writes.new_executions.add({execution.contact_id, execution.id, status, bytes, wake_at, waiting_event, step,
+                               exit_reason, error, effect.is_final(), effects, execution.workflow_id,
+                               execution.module_hash});
     return;
   }
-  // A new execution is written once, as it stopped: no row version to update and index again.
-  params.insert(params.end(), {execution.workflow_id, execution.module_hash});
-  conn.defer_params(
-      "INSERT INTO executions (contact_id, id, status, frame, wake_at, waiting_event, current_step, exit_reason, "
-      "error, started_at, updated_at, ended_at, effects, workflow_id, module_hash) VALUES ($1, $2, $3, $4, "
-      "to_timestamp($5::float8), $6, $7, $8, $9, to_timestamp($10::float8), to_timestamp($10::float8), "
-      "CASE WHEN $11 THEN to_timestamp($10::float8) END, $12, $13, $14)",
-      params);
+  writes.stored_executions.add({execution.contact_id, execution.id, status, bytes, wake_at, waiting_event, step,
+                                exit_reason, error, effect.is_final(), effects});
 }
 
 vm::Effect failure(std::string message) {
@@ -166,11 +207,11 @@ struct Activated {
 // `contact` is the contact as the VM sees it ({email, subscribed, data}, see
 // contact_value); an `update contact` step updates it too, so that a later activation of
 // the same contact in the caller's transaction sees the change.
-Activated activate(store::Connection& conn, HistoryRows& history_rows, const ActivationContext& context,
+Activated activate(store::Connection& conn, BatchWrites& writes, const ActivationContext& context,
                    const Claimed& execution, stdlib::Value& contact) {
   if (!execution.workflow_name || !execution.module_hash) {
     // Enrolled by a /v1/track that raced the workflow's deletion: nothing to run it with.
-    save(conn, execution, failure("its workflow was deleted"), vm::Frame(), execution.effects, context.now);
+    save(writes, execution, failure("its workflow was deleted"), vm::Frame(), execution.effects);
     return {};
   }
   const std::string& name = *execution.workflow_name;
@@ -180,14 +221,14 @@ Activated activate(store::Connection& conn, HistoryRows& history_rows, const Act
   } catch (const Refused& error) {
     // Retrying cannot cure a module that does not load: fail the execution rather than
     // leave it due for every worker forever.
-    save(conn, execution, failure(error.what()), vm::Frame(), execution.effects, context.now);
+    save(writes, execution, failure(error.what()), vm::Frame(), execution.effects);
     return {};
   }
   const auto& module = program->module();
   const bytecode::Workflow* workflow = module.find_workflow(name);
   if (!workflow) {
-    save(conn, execution, failure("workflow `" + name + "` is not in its stored module"), vm::Frame(),
-         execution.effects, context.now);
+    save(writes, execution, failure("workflow `" + name + "` is not in its stored module"), vm::Frame(),
+         execution.effects);
     return {};
   }
 
@@ -197,7 +238,7 @@ Activated activate(store::Connection& conn, HistoryRows& history_rows, const Act
   reserved.set("workflow", Value::string(name));
   reserved.set("execution", Value::string(std::to_string(execution.id)));
 
-  StepHistory history(conn, history_rows, module, execution.contact_id, execution.id, context.now);
+  StepHistory history(writes.history, module, execution.contact_id, execution.id);
   vm::Interpreter interpreter(*program);
   interpreter.set_step_observer([&](uint32_t step) { history.entered(step); });
 
@@ -248,12 +289,12 @@ Activated activate(store::Connection& conn, HistoryRows& history_rows, const Act
       stdlib::ObjectBuilder sent;
       sent.set("result", Value::string(send->suppressed ? "suppressed" : "queued"));
       if (!send->suppressed) {
-        sent.set("message_id", Value::string(queue_mail(conn, execution, effect, *send, ++effects, context.now, unsubscribe_url)));
+        sent.set("message_id", Value::string(queue_mail(writes, execution, effect, *send, ++effects, unsubscribe_url)));
       }
       mailed = mailed || !send->suppressed;
       history.record(effect, sent.build());
     } else if (const auto* update = effect.as<vm::effect::Update>()) {
-      merge_contact_data(conn, execution.contact_id, stdlib::to_json(update->fields));
+      writes.contacts.add(execution.contact_id, stdlib::to_json(update->fields));
       // The same rule as the SQL merge, so the next step sees what the database now holds.
       inputs.contact = vm::apply_update(inputs.contact, update->fields);
       contact = inputs.contact;
@@ -261,7 +302,7 @@ Activated activate(store::Connection& conn, HistoryRows& history_rows, const Act
     } else {
       if (const auto* hook = effect.as<vm::effect::Webhook>()) queue_webhook(conn, execution, effect, *hook, ++effects, context.now);
       history.record(effect);
-      save(conn, execution, effect, frame, effects, context.now);
+      save(writes, execution, effect, frame, effects);
       return {mailed, history.recorded(), wake_at_of(effect)};
     }
     effect = interpreter.resume(frame, vm::Resume::done(), inputs);
@@ -308,13 +349,13 @@ const std::string_view kActivationColumns =
     "COALESCE(e.module_hash, w.module_hash) AS module_hash, c.email, c.subscribed, c.data::text AS contact_data, "
     "ev.name AS event_name, ev.data::text AS event_data, extract(epoch FROM ev.created_at)::float8 AS event_at";
 
-Activations activate_all(store::Connection& conn, const ActivationContext& context, const store::Result& rows,
-                         Stored stored) {
+Activations activate_all(store::Connection& conn, const ActivationContext& context,
+                         const std::vector<store::Row>& rows, Stored stored) {
   std::vector<Claimed> executions;
   // Two executions of one contact in a batch: the second sees what the first's
   // `update contact` wrote.
   std::unordered_map<int64_t, stdlib::Value> contacts;
-  for (const auto row : rows) {
+  for (const store::Row& row : rows) {
     executions.push_back(claimed_execution(row));
     executions.back().stored = stored;
     if (executions.back().resume_event_id && !executions.back().event) read_event_again(conn, executions.back());
@@ -330,16 +371,16 @@ Activations activate_all(store::Connection& conn, const ActivationContext& conte
                    [](const Claimed& a, const Claimed& b) { return a.id < b.id; });
   bool queued_mail = false;
   Activations out;
-  HistoryRows history_rows;
+  BatchWrites writes;
   for (const Claimed& execution : executions) {
-    const Activated activated = activate(conn, history_rows, context, execution, contacts.at(execution.contact_id));
+    const Activated activated = activate(conn, writes, context, execution, contacts.at(execution.contact_id));
     queued_mail |= activated.mailed;
     out.steps += activated.steps;
     if (activated.wake_at && (!out.next_wake || *activated.wake_at < *out.next_wake)) out.next_wake = activated.wake_at;
   }
   // Last, after every finish_open_steps of the batch: a step a suspension left open in this
   // batch stays open.
-  history_rows.defer(conn, context.now);
+  writes.defer(conn, context.now);
   // NOTIFY is transactional: the mailer hears it only if this commits.
   if (queued_mail) conn.notify_on_commit("flow_outbox");
   return out;

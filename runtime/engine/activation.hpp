@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "runtime/engine/program_cache.hpp"
 #include "runtime/store/connection.hpp"
@@ -42,7 +43,7 @@ struct Activations {
 // of their ids (of enrolment); an execution sees what an earlier one's `update contact`
 // wrote to its contact. The writes are deferred (Connection::defer): they go to the server
 // with the caller's COMMIT, with a NOTIFY of flow_outbox when mail was queued.
-Activations activate_all(store::Connection& conn, const ActivationContext& context, const store::Result& rows,
-                         Stored stored = Stored::Yes);
+Activations activate_all(store::Connection& conn, const ActivationContext& context,
+                         const std::vector<store::Row>& rows, Stored stored = Stored::Yes);
 
 }  // namespace flow::runtime::engine

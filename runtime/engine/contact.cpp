@@ -61,10 +61,34 @@ std::string normalise_email(std::string_view email) {
   return out;
 }
 
-store::Connection::Deferred upsert_contact(store::Connection& conn, const std::string& email,
-                                           std::optional<bool> subscribed, const std::string& data_json) {
+void ContactUpserts::add(const std::string& email, std::optional<bool> subscribed, const std::string& data_json) {
   const Merge merge = split(data_json);
-  return conn.defer(upsert_sql("id"), email, subscribed, merge.set, merge.deleted);
+  rows_.add({email, subscribed, merge.set, merge.deleted});
+}
+
+void ContactUpserts::defer(store::Connection& conn) const {
+  if (rows_.empty()) return;
+  const std::vector<store::Param> params = rows_.params();
+  // Not one INSERT … ON CONFLICT DO UPDATE: its update sees only the proposed row
+  // (EXCLUDED), which cannot carry a "leave subscribed as it is" or the keys to delete.
+  // The update skips the rows this transaction has just inserted (their xmin is its own).
+  // It runs as a statement of its own, after the insert: a contact that a concurrent
+  // transaction inserted, which made the insert do nothing, is in its snapshot.
+  // The update finds its rows by `email = ANY`, through the email index in email order (the
+  // lock order of concurrent batches), and each row's values by the email's position in the
+  // array: joined to unnest instead, PostgreSQL's plan made while the table is young hashes
+  // a scan of the whole table.
+  conn.defer_params(
+      "INSERT INTO contacts (email, subscribed, data) SELECT u.email, coalesce(u.subscribed, true), u.set::jsonb "
+      "FROM unnest($1::text[], $2::boolean[], $3::text[]) AS u(email, subscribed, set) ORDER BY u.email "
+      "ON CONFLICT (email) DO NOTHING",
+      std::span(params).first(3));
+  static const std::string at = "[array_position($1::text[], c.email)]";
+  static const std::string update =
+      "UPDATE contacts c SET subscribed = coalesce(($2::boolean[])" + at + ", c.subscribed), "
+      "data = (c.data || ($3::text[])" + at + "::jsonb) - ($4::text[])" + at + "::text[], updated_at = now() "
+      "WHERE c.email = ANY ($1::text[]) AND c.xmin <> pg_current_xact_id()::xid";
+  conn.defer_params(update, params);
 }
 
 UpsertedContact upsert_contact_recording(store::Connection& conn, const std::string& email,
@@ -106,6 +130,33 @@ void merge_contact_data(store::Connection& conn, int64_t contact_id, const std::
   const Merge merge = split(fields_json);
   conn.defer("UPDATE contacts SET data = (data || $2::jsonb) - $3::text[], updated_at = now() WHERE id = $1",
              contact_id, merge.set, merge.deleted);
+}
+
+void ContactMerges::add(int64_t contact_id, const std::string& fields_json) {
+  Folded& folded = contacts_[contact_id];
+  const auto fields = nlohmann::json::parse(fields_json);  // alive for the loop, unlike a temporary's items()
+  for (const auto& [key, value] : fields.items()) {
+    if (value.is_null()) {
+      folded.set.erase(key);
+      folded.deleted.insert(key);
+    } else {
+      folded.set[key] = value;
+      folded.deleted.erase(key);
+    }
+  }
+}
+
+void ContactMerges::defer(store::Connection& conn) const {
+  if (contacts_.empty()) return;
+  store::RowBatch<3> rows;
+  for (const auto& [id, folded] : contacts_) {
+    rows.add({id, folded.set.dump(),
+              store::array_literal(std::vector<std::string>(folded.deleted.begin(), folded.deleted.end()))});
+  }
+  static const std::string at = "[array_position($1::bigint[], c.id)]";
+  static const std::string merge = "UPDATE contacts c SET data = (c.data || ($2::text[])" + at + "::jsonb) - ($3::text[])" +
+                                   at + "::text[], updated_at = now() WHERE c.id = ANY ($1::bigint[])";
+  conn.defer_params(merge, rows.params());
 }
 
 stdlib::Value contact_value(const std::string& email, bool subscribed, const std::string& data_json) {

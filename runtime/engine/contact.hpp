@@ -3,11 +3,16 @@
 // "update" (vm::apply_update): shallowly, a null value deleting its key, whether the fields
 // come from /v1/track or from an `update contact` step.
 #include <cstdint>
+#include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "runtime/store/connection.hpp"
+#include "runtime/store/row_batch.hpp"
 #include "stdlib/value.hpp"
 
 namespace flow::runtime::engine {
@@ -15,16 +20,23 @@ namespace flow::runtime::engine {
 // Trimmed and lower-cased; throws Refused when nothing is left.
 std::string normalise_email(std::string_view email);
 
-// Inserts or updates the contact, deferred (Connection::defer); its result is the row's
-// `id`. `data_json` is a JSON object merged into the stored data; `subscribed` changes only
-// when given. Takes the contact's row lock, which serialises concurrent tracks of one
-// contact for the rest of the transaction.
-store::Connection::Deferred upsert_contact(store::Connection& conn, const std::string& email,
-                                           std::optional<bool> subscribed, const std::string& data_json);
+// Inserts or updates contacts of distinct emails, deferred (Connection::defer) as two
+// statements however many there are: the new ones inserted, then the others updated.
+// `data_json` is a JSON object merged into the stored data; `subscribed` changes only when
+// given. Takes each contact's row lock, in the order of their emails, which serialises
+// concurrent tracks of one contact for the rest of the transaction.
+class ContactUpserts {
+ public:
+  void add(const std::string& email, std::optional<bool> subscribed, const std::string& data_json);
+  void defer(store::Connection& conn) const;
 
-// upsert_contact that also says what it did, for the contacts API: whether the row is new
+ private:
+  store::RowBatch<4> rows_;  // email, subscribed, data set, data keys deleted
+};
+
+// An upsert of one contact that also says what it did, for the contacts API: whether the row is new
 // and whether `subscribed` changed (then the reserved event is recorded, as
-// set_subscribed does). One more statement than upsert_contact (the row is locked first to
+// set_subscribed does). One more statement than ContactUpserts (the row is locked first to
 // read `subscribed` before), which /v1/track does not need to pay.
 struct UpsertedContact {
   int64_t id = 0;
@@ -46,6 +58,22 @@ bool delete_contact(store::Connection& conn, int64_t contact_id);
 // Merges `fields_json` (an object) into the contact's data. Deferred (Connection::defer): it
 // reaches the server with the transaction's next statement or its COMMIT.
 void merge_contact_data(store::Connection& conn, int64_t contact_id, const std::string& fields_json);
+
+// The merges of a batch of activations (`update contact`), one UPDATE for all of them: the
+// merges into one contact are folded into one, in the order they were added, the key's last
+// value (or its deletion) winning, as merging them one by one would.
+class ContactMerges {
+ public:
+  void add(int64_t contact_id, const std::string& fields_json);
+  void defer(store::Connection& conn) const;
+
+ private:
+  struct Folded {
+    nlohmann::json set = nlohmann::json::object();
+    std::set<std::string> deleted;
+  };
+  std::map<int64_t, Folded> contacts_;
+};
 
 // {email, subscribed, data}: the contact as the VM sees it, from its row's columns (`data`
 // as stored JSON text). Throws Refused when the data is not JSON.

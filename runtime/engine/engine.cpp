@@ -41,13 +41,18 @@ std::string claim_sql(int batch) {
 
 }  // namespace
 
-TrackResult Engine::track(store::Connection& conn, const TrackRequest& request) {
+TrackBatch Engine::track_all(store::Connection& conn, std::span<const Track> tracks) {
   const double now = options_.clock();
   std::optional<ActivationContext> start;
   if (options_.start_on_track) start.emplace(programs_, now, options_.unsubscribe_url);
-  const TrackResult result = engine::track(conn, request, now, start);
-  metrics().steps_run += result.steps;  // none when the workers start them
-  return result;
+  TrackBatch batch = engine::track_all(conn, tracks, now, start);
+  metrics().steps_run += batch.steps;  // none when the workers start them
+  return batch;
+}
+
+TrackResult Engine::track(store::Connection& conn, const TrackRequest& request) {
+  const Track one = checked(request);
+  return std::move(track_all(conn, std::span(&one, 1)).tracks.front());
 }
 
 int Engine::run_due(store::Connection& conn, int limit) {
@@ -59,7 +64,7 @@ int Engine::run_due(store::Connection& conn, int limit) {
     const size_t claimed = store::with_transaction(conn, [&](store::Connection& c) {
       steps = 0;
       const auto rows = c.exec(claim_sql(batch), now);
-      steps = activate_all(c, {programs_, now, options_.unsubscribe_url}, rows).steps;
+      steps = activate_all(c, {programs_, now, options_.unsubscribe_url}, rows.rows()).steps;
       return static_cast<size_t>(rows.size());
     });
     metrics().steps_run += steps;

@@ -28,6 +28,8 @@ class Engine {
   explicit Engine(Options options) : options_(std::move(options)) {}
 
   TrackResult track(store::Connection& conn, const TrackRequest& request);
+  // engine::track_all by the engine's clock; tracks of distinct contacts.
+  TrackBatch track_all(store::Connection& conn, std::span<const Track> tracks);
 
   // Claims up to `limit` executions due by the clock, kClaimBatch to a transaction (claimed
   // with SKIP LOCKED, so workers never wait for each other), and activates them. Returns
@@ -39,8 +41,11 @@ class Engine {
   // executions_due in order (claim_sql), and lookups and writes by key. Left to choose,
   // PostgreSQL planned the claim again for each call when no claim had run while the
   // database was young (so with --start-on-track): 0.12 ms a claim, 829 ms for 100,000
-  // timers.
-  static constexpr std::string_view kWorkerSessionSetup = "SET plan_cache_mode = force_generic_plan";
+  // timers. Without seq scans: a generic plan made while a table is a page or two would
+  // scan it however large it grows, where an activation's batched writes (`= ANY` of ids)
+  // want its primary key.
+  static constexpr std::string_view kWorkerSessionSetup =
+      "SELECT set_config('plan_cache_mode', 'force_generic_plan', false), set_config('enable_seqscan', 'off', false)";
 
   // Seconds from the clock's now until the earliest live execution is due (negative: one
   // is due already, perhaps locked by a transaction in progress); nullopt when none waits

@@ -17,6 +17,10 @@ class Metrics {
  public:
   // Bumped where the work is done, steps once their transaction has committed.
   std::atomic<uint64_t> events_tracked{0};
+  // Group commit of /v1/track (api/group_commit.hpp): transactions that recorded tracks,
+  // and tracks waiting for the batch being recorded to commit.
+  std::atomic<uint64_t> track_batches{0};
+  std::atomic<int64_t> tracks_queued{0};
   std::atomic<uint64_t> steps_run{0};
   std::atomic<uint64_t> emails_sent{0}, emails_retried{0}, emails_failed{0};
   std::atomic<uint64_t> webhooks_done{0}, webhooks_retried{0}, webhooks_failed{0};

@@ -53,29 +53,38 @@ Value branch_taken(const bytecode::Module& module, uint32_t condition, uint32_t 
 void HistoryRows::add(int64_t contact_id, int64_t execution_id, int32_t step, std::string_view kind,
                       const std::string& label, bool open, const std::optional<std::string>& outcome,
                       const std::optional<std::string>& error) {
-  const std::array<store::Param, 8> row{contact_id, execution_id, step, kind, label, open, outcome, error};
-  for (size_t i = 0; i < row.size(); ++i) columns_[i].add(row[i]);
-  ++count_;
+  rows_.add({contact_id, execution_id, step, kind, label, open, outcome, error});
+}
+
+void HistoryRows::close(int64_t contact_id, int64_t execution_id, const std::string& outcome) {
+  closed_.add({contact_id, execution_id, outcome});
 }
 
 void HistoryRows::defer(store::Connection& conn, double now) const {
-  if (count_ == 0) return;
-  const auto& a = columns_;
+  if (!closed_.empty()) {
+    // Each row's outcome is the one at its execution's place in the array.
+    static const std::string how = "($3::jsonb[])[array_position($2::bigint[], h.execution_id)]";
+    static const std::string close =
+        "UPDATE step_history h SET finished_at = to_timestamp($4::float8), outcome = CASE WHEN jsonb_typeof(" + how +
+        ") = 'object' THEN coalesce(h.outcome, '{}'::jsonb) || " + how + " ELSE h.outcome END "
+        "WHERE h.contact_id = ANY ($1::bigint[]) AND h.execution_id = ANY ($2::bigint[]) AND h.finished_at IS NULL";
+    conn.defer_params(close, closed_.params({now}));
+  }
+  if (rows_.empty()) return;
   // WITH ORDINALITY: ids in the order the steps ran, the order a history is read in.
-  conn.defer(
+  conn.defer_params(
       "INSERT INTO step_history (contact_id, execution_id, step, kind, label, started_at, finished_at, outcome, "
       "error) SELECT x.contact_id, x.execution_id, x.step, x.kind, x.label, to_timestamp($9::float8), "
       "CASE WHEN x.open THEN NULL ELSE to_timestamp($9::float8) END, x.outcome, x.error "
       "FROM unnest($1::bigint[], $2::bigint[], $3::integer[], $4::text[], $5::text[], $6::boolean[], $7::jsonb[], "
       "$8::text[]) WITH ORDINALITY AS x(contact_id, execution_id, step, kind, label, open, outcome, error, n) "
       "ORDER BY x.n",
-      a[0].literal(), a[1].literal(), a[2].literal(), a[3].literal(), a[4].literal(), a[5].literal(), a[6].literal(),
-      a[7].literal(), now);
+      rows_.params({now}));
 }
 
-StepHistory::StepHistory(store::Connection& conn, HistoryRows& rows, const bytecode::Module& module,
-                         int64_t contact_id, int64_t execution_id, double now)
-    : conn_(conn), rows_(rows), module_(module), contact_id_(contact_id), execution_id_(execution_id), now_(now) {}
+StepHistory::StepHistory(HistoryRows& rows, const bytecode::Module& module, int64_t contact_id,
+                         int64_t execution_id)
+    : rows_(rows), module_(module), contact_id_(contact_id), execution_id_(execution_id) {}
 
 // The outcome of the pending step at `index`, or "" for none (a `let`).
 std::string StepHistory::outcome_of(size_t index, const vm::Effect& effect, const Value& extra) const {
@@ -107,9 +116,7 @@ void StepHistory::record(const vm::Effect& effect, const Value& extra) {
   pending_.clear();
 }
 
-void StepHistory::close_open(const Value& how) {
-  finish_open_steps(conn_, contact_id_, execution_id_, now_, stdlib::to_json(how));
-}
+void StepHistory::close_open(const Value& how) { rows_.close(contact_id_, execution_id_, stdlib::to_json(how)); }
 
 Value resumed_outcome(vm::Awaiting awaited, double deadline, const vm::Resume& resume, double now,
                       std::optional<int64_t> event_id) {
@@ -129,15 +136,6 @@ Value resumed_outcome(vm::Awaiting awaited, double deadline, const vm::Resume& r
     case vm::Awaiting::Delay: return object_of({{"result", Value::string("elapsed")}});
     default: return Value();
   }
-}
-
-void finish_open_steps(store::Connection& conn, int64_t contact_id, int64_t execution_id, double now,
-                       const std::string& outcome) {
-  conn.defer(
-      "UPDATE step_history SET finished_at = to_timestamp($3::float8), "
-      "outcome = CASE WHEN jsonb_typeof($4::jsonb) = 'object' THEN coalesce(outcome, '{}'::jsonb) || $4::jsonb "
-      "ELSE outcome END WHERE contact_id = $1 AND execution_id = $2 AND finished_at IS NULL",
-      contact_id, execution_id, now, outcome);
 }
 
 }  // namespace flow::runtime::engine

@@ -6,7 +6,6 @@
 //
 // Every row says how its step went (`outcome`, docs/runtime.md "Step history"): the effect a
 // step produced, the arm a condition took, and, once a suspension is over, how it ended.
-#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,35 +14,37 @@
 
 #include "bytecode/module.hpp"
 #include "runtime/store/connection.hpp"
+#include "runtime/store/row_batch.hpp"
 #include "vm/effect.hpp"
 #include "vm/frame.hpp"
 #include "vm/interpreter.hpp"
 
 namespace flow::runtime::engine {
 
-// The step_history rows of a batch of activations, inserted by one statement (`unnest` of
-// array parameters) instead of one each: a claim of 16 timers inserts 16 rows with one
-// statement, a track its new execution's first steps. Only the inserts are batched so: an
-// UPDATE joined to `unnest` gets a plan made while the table is young and cached (a hash
-// join over a scan of the whole table, 1 ms a call in the benchmark), while an UPDATE by
-// key always finds its row through the primary key.
+// The step_history writes of a batch of activations, one statement each however many rows
+// (`unnest` and `= ANY` of array parameters) instead of one per row: a claim of 16 timers
+// finishes 16 open steps with one statement and inserts their next rows with another.
+// The statements find their rows through the primary key, which a session that runs them
+// must prefer over a scan however young the table (Engine::kWorkerSessionSetup).
 class HistoryRows {
  public:
   void add(int64_t contact_id, int64_t execution_id, int32_t step, std::string_view kind, const std::string& label,
            bool open, const std::optional<std::string>& outcome, const std::optional<std::string>& error);
-  // Defers the INSERT of the rows added (none: nothing), started (and, unless open,
-  // finished) at `now`.
+  // Finishes the execution's open rows, merging the JSON object `outcome` (resumed_outcome)
+  // into their outcome: the end of a suspension. Once per execution and batch.
+  void close(int64_t contact_id, int64_t execution_id, const std::string& outcome);
+  // Defers the UPDATE of the rows closed, then the INSERT of the rows added (none: nothing),
+  // started (and, unless open, finished) at `now`: a row this batch left open stays open.
   void defer(store::Connection& conn, double now) const;
 
  private:
-  std::array<store::ArrayLiteral, 8> columns_;  // one array parameter per column
-  size_t count_ = 0;
+  store::RowBatch<8> rows_;
+  store::RowBatch<3> closed_;
 };
 
 class StepHistory {
  public:
-  StepHistory(store::Connection& conn, HistoryRows& rows, const bytecode::Module& module, int64_t contact_id,
-              int64_t execution_id, double now);
+  StepHistory(HistoryRows& rows, const bytecode::Module& module, int64_t contact_id, int64_t execution_id);
 
   // For Interpreter::set_step_observer.
   void entered(uint32_t step) { pending_.push_back(step); }
@@ -65,11 +66,9 @@ class StepHistory {
  private:
   std::string outcome_of(size_t index, const vm::Effect& effect, const stdlib::Value& extra) const;
 
-  store::Connection& conn_;
   HistoryRows& rows_;
   const bytecode::Module& module_;
   int64_t contact_id_, execution_id_;
-  double now_;
   std::vector<uint32_t> pending_;
   size_t recorded_ = 0;
 };
@@ -80,10 +79,5 @@ class StepHistory {
 // wake_at before the resume; `now` the activation's clock (the event's time with one).
 stdlib::Value resumed_outcome(vm::Awaiting awaited, double deadline, const vm::Resume& resume, double now,
                               std::optional<int64_t> event_id);
-
-// Finishes an execution's open rows at `now`, merging the JSON object `outcome` into their
-// outcome: the end of a suspension, or a cancellation ({"result": "cancelled"}).
-void finish_open_steps(store::Connection& conn, int64_t contact_id, int64_t execution_id, double now,
-                       const std::string& outcome);
 
 }  // namespace flow::runtime::engine

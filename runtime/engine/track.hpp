@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,7 +28,6 @@ struct TrackResult {
   int64_t event_id = 0;
   std::vector<int64_t> started;  // executions enrolled by this event
   std::vector<int64_t> resumed;  // waiting executions this event woke
-  size_t steps = 0;              // step history rows written by the executions it started
 };
 
 // Workers look for due executions at least this often (flowd's worker loop waits no
@@ -38,12 +38,34 @@ constexpr std::chrono::milliseconds kWorkerRecheck{1000};
 // `contact.unsubscribed`.
 bool is_reserved_event(std::string_view name);
 
-// Upserts the contact, records the event (at `now`, seconds since the epoch), enrols the
-// contact in every enabled workflow triggered by it (honouring re-entry), wakes the
-// contact's executions waiting for it, and NOTIFYs flow_work on commit for the executions
-// a worker has to run. With `start`, the new executions run to their first suspension in
-// this transaction (activate()); without, a worker starts them. Throws Refused for a bad
-// request.
+// A request checked and normalised (the email trimmed and lower-cased, the data as JSON
+// text), ready to be recorded alone or in a batch. Throws Refused for a bad request.
+struct Track {
+  std::string email;
+  std::string event;
+  std::optional<bool> subscribed;
+  std::string data_json;
+};
+Track checked(const TrackRequest& request);
+
+struct TrackBatch {
+  std::vector<TrackResult> tracks;  // in the order of the requests
+  size_t steps = 0;                 // step history rows written by the executions they started
+};
+
+// Records tracks of distinct contacts in one transaction, each as if alone: upserts the
+// contact, records the event (at `now`, seconds since the epoch), enrols the contact in
+// every enabled workflow triggered by it (honouring re-entry), wakes the contact's
+// executions waiting for it, and NOTIFYs flow_work on commit for the executions a worker
+// has to run. With `start`, the new executions run to their first suspension in this
+// transaction (activate_all); without, a worker starts them. The statements take arrays, so
+// a batch costs about what one track does (group commit, docs/runtime.md "Track"). Throws
+// std::invalid_argument when two tracks name one contact: the second must see the first
+// committed, so it belongs to a later batch.
+TrackBatch track_all(store::Connection& conn, std::span<const Track> tracks, double now,
+                     const std::optional<ActivationContext>& start = std::nullopt);
+
+// One request, checked, as a batch of one.
 TrackResult track(store::Connection& conn, const TrackRequest& request, double now,
                   const std::optional<ActivationContext>& start = std::nullopt);
 

@@ -46,6 +46,7 @@ struct ServeOptions {
   double retry_delay = 30;
   std::string secret_key, public_key;
   size_t body_limit = 1024 * 1024;
+  unsigned http_threads = 3;
   std::string public_url;  // empty: http://<listen>
   std::string unsubscribe_secret;  // empty: the stored one (generated once)
   std::string log_level = "info";
@@ -66,6 +67,7 @@ runtime::http::Options http_options_of(const ServeOptions& serve) {
   }
   options.port = static_cast<uint16_t>(value);
   options.body_limit = serve.body_limit;
+  options.threads = serve.http_threads;
   return options;
 }
 
@@ -163,7 +165,7 @@ int serve(const ServeOptions& options) {
       .unsubscribe_url = unsubscribe_links(public_url_of(options), *unsubscribe_tokens),
       .start_on_track = options.start_on_track};
   runtime::engine::Engine engine(engine_options);
-  runtime::api::Services services{engine, conninfo, *keys, *unsubscribe_tokens};
+  runtime::api::Services services{engine, conninfo, *keys, *unsubscribe_tokens, http_options.threads - 1};
   runtime::http::Server http(http_options, runtime::api::make_api(services));
   http.start();
   spdlog::info("listening on {}:{}", http_options.address, http.port());
@@ -269,6 +271,11 @@ int main(int argc, char** argv) {
       ->envname("FLOW_SECRET_KEY");
   serve_command->add_option("--public-key", options.public_key, "API public key pk_… (default: generated once, stored)")
       ->envname("FLOW_PUBLIC_KEY");
+  serve_command->add_option("--http-threads", options.http_threads,
+                            "threads serving the API; all but one may record /v1/track batches at once")
+      ->envname("FLOW_HTTP_THREADS")
+      ->check(CLI::Range(2u, 64u))
+      ->capture_default_str();
   serve_command->add_option("--body-limit", options.body_limit, "largest request body in bytes (larger: 413)")
       ->envname("FLOW_BODY_LIMIT")
       ->check(CLI::Range(size_t{1024}, size_t{64} << 20))

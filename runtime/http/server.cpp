@@ -134,20 +134,25 @@ class Session : public std::enable_shared_from_this<Session> {
     const bool keep_alive = message.keep_alive();
     const Request request = to_request(std::move(message), remote_);
     // Logged by the handler (the API's router), which knows which paths hold secrets.
-    Response response = call_handler(request);
-    write(to_beast(std::move(response), version, keep_alive && !state_->stopping));
+    call_handler(request, [self = shared_from_this(), version, keep_alive,
+                           answered = std::make_shared<std::atomic<bool>>(false)](Response response) {
+      if (answered->exchange(true)) return spdlog::error("http: a request was answered twice; the second is dropped");
+      asio::dispatch(self->stream_.get_executor(), [self, version, keep_alive, response = std::move(response)]() mutable {
+        self->write(to_beast(std::move(response), version, keep_alive && !self->state_->stopping));
+      });
+    });
   }
 
-  Response call_handler(const Request& request) {
+  void call_handler(const Request& request, const Respond& respond) {
     // The message is logged, never sent: it may name tables, paths or secrets.
     try {
-      return state_->handler(request);
+      return state_->handler(request, respond);
     } catch (const std::exception& e) {
       spdlog::error("http {} {}: handler threw: {}", request.method, request.target, e.what());
     } catch (...) {
       spdlog::error("http {} {}: handler threw a non-exception", request.method, request.target);
     }
-    return json_error(500, "internal_error", "internal server error");
+    respond(json_error(500, "internal_error", "internal server error"));
   }
 
   void reply_error(int status, std::string_view code, std::string message) {

@@ -1,7 +1,8 @@
 #pragma once
 // flowd's HTTP/1.1 server (docs/runtime.md, "Server"): sessions only do I/O — a timeout
 // before every read, a body limit, a strand per connection, a bounded clean shutdown — and
-// hand each complete request to the Handler on one of the server's threads.
+// hand each complete request to the Handler on one of the server's threads, which answers
+// it then or later, from any thread.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>

@@ -28,6 +28,13 @@ Row Result::one() const {
   return (*this)[0];
 }
 
+std::vector<Row> Result::rows() const {
+  std::vector<Row> out;
+  out.reserve(static_cast<size_t>(size()));
+  for (int i = 0; i < size(); ++i) out.push_back((*this)[i]);
+  return out;
+}
+
 int Column::index_in(const PGresult* rows) const {
   if (index_ >= 0) {
     if (index_ >= PQnfields(rows))

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "runtime/store/param.hpp"
 
@@ -74,6 +75,7 @@ class Result {
   Row operator[](int row) const { return Row(result_, row); }
   // The only row; throws when there is none or more than one.
   Row one() const;
+  std::vector<Row> rows() const;
 
   class Iterator {
    public:

@@ -289,11 +289,13 @@ class EngineStartOnTrack : public EngineTest {
 
 TEST_F(EngineStartOnTrack, ANewExecutionRunsToItsFirstSuspensionInTheTrack) {
   deploy("workflow w on \"go\" { send news\n delay 1 day\n send receipt }");
-  const auto result = start("go", {{"firstName", "Ada"}});
+  const engine::Track one = engine::checked(TrackRequest{"go", "ada@example.com", std::nullopt, {{"firstName", "Ada"}}});
+  const auto batch = starting_.track_all(db(), std::span(&one, 1));
+  const auto& result = batch.tracks.at(0);
   ASSERT_EQ(result.started.size(), 1u);
   const int64_t id = result.started[0];
   EXPECT_EQ(status(id), "WAITING");
-  EXPECT_EQ(result.steps, 2u) << "send and delay";
+  EXPECT_EQ(batch.steps, 2u) << "send and delay";
   EXPECT_EQ(count("SELECT count(*) FROM step_history WHERE finished_at IS NULL AND kind = 'delay'"), 1);
   const auto mail = db().exec("SELECT subject, message_id FROM outbox").one();
   EXPECT_EQ(mail.get<std::string>("subject"), "News for Ada") << "the contact as this track wrote it";

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -20,9 +21,12 @@ namespace {
 using namespace std::chrono_literals;
 using test::RawClient;
 
-// Starts on an ephemeral port; stops on destruction.
+// Starts on an ephemeral port; stops on destruction. Handlers answer before they return
+// unless a test says otherwise.
 struct Running {
-  explicit Running(Handler handler, Options options = {}) : server(options, std::move(handler)) { server.start(); }
+  explicit Running(std::function<Response(const Request&)> handler, Options options = {})
+      : Running(synchronous(std::move(handler)), options) {}
+  Running(Handler handler, Options options) : server(options, std::move(handler)) { server.start(); }
   Server server;
   uint16_t port() const { return server.port(); }
 };
@@ -180,6 +184,46 @@ TEST(HttpServer, AnswersManyConcurrentRequests) {
   for (auto& client : clients) client.join();
   EXPECT_EQ(answered, kThreads * kPerThread);
   EXPECT_EQ(calls, kThreads * kPerThread);
+}
+
+// A handler may keep `respond` and answer from another thread (flowd's group commit of
+// /v1/track): the connection waits for it while the others are served.
+TEST(HttpServer, AnswersARequestLaterFromAnotherThreadWhileServingOthers) {
+  std::mutex mutex;
+  std::vector<Respond> held;
+  Running running(
+      [&](const Request& request, Respond respond) {
+        if (request.target != "/later") return respond(ok("now"));
+        std::lock_guard lock(mutex);
+        held.push_back(std::move(respond));
+      },
+      Options{});
+  RawClient waiting(running.port());
+  waiting.send(get("/later"));
+  for (;;) {  // until the handler holds it
+    std::this_thread::sleep_for(5ms);
+    std::lock_guard lock(mutex);
+    if (!held.empty()) break;
+  }
+  RawClient other(running.port());
+  other.send(get("/now"));
+  const auto answered_now = other.read_response();
+  ASSERT_TRUE(answered_now);
+  EXPECT_EQ(answered_now->body, "now");
+
+  std::thread([&] {
+    std::lock_guard lock(mutex);
+    held.front()(ok("later"));
+    held.front()(ok("twice"));  // ignored: a request has one answer
+    held.clear();  // it holds the connection, which stop() would wait for
+  }).join();
+  const auto answered_later = waiting.read_response();
+  ASSERT_TRUE(answered_later);
+  EXPECT_EQ(answered_later->body, "later");
+  waiting.send(get("/now"));  // the connection is usable again, and carries no second answer
+  const auto next = waiting.read_response();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->body, "now");
 }
 
 TEST(HttpServer, StopCompletesARequestInFlight) {
