@@ -37,9 +37,9 @@ void Worker::run(std::stop_token stop) {
     try {
       if (!conn) {
         conn.emplace(conninfo_);
-        if (!job_.session_setup.empty()) conn->exec(job_.session_setup);
+        if (job_.session_setup) job_.session_setup(*conn);
       }
-      for (bool first = true; !stop.stop_requested() && job_.drain(*conn); first = false) {
+      for (bool first = true; !stop.stop_requested() && job_.drain(*conn, stop); first = false) {
         // More than one drain's worth: wake another worker of this kind to share it.
         if (first) doorbell_.ring();
       }
