@@ -34,6 +34,10 @@ struct WorkerJob {
   // How long to wait for a notification once drained, when the work knows when its next
   // unit falls due: at most a second, which is also the wait when unset or nullopt.
   std::function<std::optional<std::chrono::milliseconds>(runtime::store::Connection&)> idle_wait = {};
+  // After a drain that left nothing due, a pause this long before the next one, even when
+  // rung (a ring meanwhile is kept): work that arrives in that time is claimed together, in
+  // one statement, instead of one claim per notification. Zero: none.
+  std::chrono::milliseconds gather{0};
 };
 
 class Worker {

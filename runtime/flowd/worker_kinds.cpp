@@ -23,6 +23,9 @@ constexpr size_t kWebhookBatch = 1;
 // shutdown still waits for one send). Larger batches save little more (the claim is 1/k of
 // a mail's statements) and hold more rows in flight for a cancel or a contact's deletion.
 constexpr size_t kMailBatch = 16;
+// Mail that arrives within this time after a drain goes out in the next claim together: at
+// 2,000 mails/s a claim took 1.5 rows without it. Email is not that urgent.
+constexpr std::chrono::milliseconds kMailGather{20};
 
 double now_seconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -82,7 +85,8 @@ WorkerJob mail_job(int index, const DeliveryConfig& config) {
             return runtime::engine::deliver_due(conn, *state->lease, *state->mailer, now_seconds(), kMailBatch,
                                                 backoff, stop)
                 .more;
-          }};
+          },
+          .gather = kMailGather};
 }
 
 WorkerJob webhook_job(int index, const DeliveryConfig& config) {
