@@ -1,7 +1,8 @@
 #pragma once
-// The shape the outbox and webhook workers share: claim a due PENDING row, do the work that
-// leaves the database (SMTP, HTTP) while holding the row's lock, record the outcome, and on a
-// failure schedule the retry in the row itself so it survives a restart.
+// The webhook worker's shape: claim a due PENDING row, do the work that leaves the database
+// (HTTP) while holding the row's lock, record the outcome, and on a failure schedule the retry
+// in the row itself so it survives a restart. (The mail worker claims leased batches instead:
+// outbox_delivery.hpp. Drained and retry_at serve both.)
 #include <cstddef>
 #include <functional>
 #include <optional>

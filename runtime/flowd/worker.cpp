@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 
 #include "runtime/engine/track.hpp"
@@ -14,6 +16,14 @@ namespace {
 
 constexpr std::chrono::milliseconds kIdleWait = runtime::engine::kWorkerRecheck;
 constexpr std::chrono::milliseconds kPauseAfterError{5000};
+
+// Sleeps for `duration` or until a stop request.
+void pause(std::chrono::milliseconds duration, const std::stop_token& stop) {
+  std::mutex mutex;
+  std::condition_variable_any never;
+  std::unique_lock lock(mutex);
+  never.wait_for(lock, stop, duration, [] { return false; });
+}
 
 }  // namespace
 
@@ -37,12 +47,13 @@ void Worker::run(std::stop_token stop) {
     try {
       if (!conn) {
         conn.emplace(conninfo_);
-        if (!job_.session_setup.empty()) conn->exec(job_.session_setup);
+        if (job_.session_setup) job_.session_setup(*conn);
       }
-      for (bool first = true; !stop.stop_requested() && job_.drain(*conn); first = false) {
+      for (bool first = true; !stop.stop_requested() && job_.drain(*conn, stop); first = false) {
         // More than one drain's worth: wake another worker of this kind to share it.
         if (first) doorbell_.ring();
       }
+      if (job_.gather.count() > 0) pause(job_.gather, stop);
       // A ring while this one drained may be work it did not see: drain again rather than
       // ask when the next is due.
       if (stop.stop_requested() || doorbell_.take()) continue;

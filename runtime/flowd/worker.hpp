@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <thread>
 
@@ -21,16 +22,22 @@ namespace flow::flowd {
 struct WorkerJob {
   std::string name;     // for the log: "mailer 1"
   std::string channel;  // whose doorbell it waits on
-  // Run once on each new session before any work, e.g. a SET (empty: nothing).
-  std::string session_setup = {};
+  // Run once on each new session before any work, e.g. a SET or taking a lease (unset:
+  // nothing).
+  std::function<void(runtime::store::Connection&)> session_setup = {};
   // Does a share of the due work and returns whether more may be due now (then the worker
-  // calls it again; otherwise it waits). Called on the worker's thread only, so it may own
-  // state used by one thread at a time (an Engine's program cache, a libcurl handle and its
-  // open connection).
-  std::function<bool(runtime::store::Connection&)> drain;
+  // calls it again; otherwise it waits). A drain that does several slow things (sends) looks
+  // at the stop token between them. Called on the worker's thread only, so it may own state
+  // used by one thread at a time (an Engine's program cache, a libcurl handle and its open
+  // connection, the session's lease).
+  std::function<bool(runtime::store::Connection&, std::stop_token)> drain;
   // How long to wait for a notification once drained, when the work knows when its next
   // unit falls due: at most a second, which is also the wait when unset or nullopt.
   std::function<std::optional<std::chrono::milliseconds>(runtime::store::Connection&)> idle_wait = {};
+  // After a drain that left nothing due, a pause this long before the next one, even when
+  // rung (a ring meanwhile is kept): work that arrives in that time is claimed together, in
+  // one statement, instead of one claim per notification. Zero: none.
+  std::chrono::milliseconds gather{0};
 };
 
 class Worker {

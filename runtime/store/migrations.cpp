@@ -108,12 +108,23 @@ ALTER TABLE modules ADD COLUMN retired_at timestamptz;
 UPDATE modules m SET retired_at = now() WHERE NOT EXISTS (SELECT 1 FROM workflows w WHERE w.module_hash = m.hash);
 )sql";
 
+// Migration 6: a mail worker claims a batch of outbox rows at once and marks each one as it
+// goes (engine/outbox_delivery.hpp). A claimed row is SENDING, stamped with the token of the
+// claiming session's advisory lock; a row whose token nobody holds any more (its session
+// ended) is PENDING again. The partial index keeps that check to the few rows in flight.
+// docs/runtime.md, "Schema (migration 6)".
+constexpr std::string_view kLeasedOutbox = R"sql(
+ALTER TABLE outbox ADD COLUMN claimed_by bigint;
+CREATE INDEX outbox_sending ON outbox (claimed_by) WHERE status = 'SENDING';
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "schema: settings, workflows, contacts, events, executions, history, outbox, webhooks", kSchema},
     {2, "modules by hash, executions keep their module, workflow fingerprints", kModulesByHash},
     {3, "outbox.list_unsubscribe for marketing email", kListUnsubscribe},
     {4, "executions.effects: the mails and webhook calls queued, for their keys", kEffectCounter},
     {5, "modules.retired_at: old modules are deleted once nothing runs them", kRetiredModules},
+    {6, "outbox.claimed_by: mail workers claim batches, held by their session's advisory lock", kLeasedOutbox},
 };
 
 // pg_advisory_xact_lock key shared by every flowd on a database: "Flow" in ASCII.

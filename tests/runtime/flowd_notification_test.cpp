@@ -2,12 +2,14 @@
 // against a real PostgreSQL.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <stop_token>
 #include <thread>
 
 #include "database.hpp"
 #include "runtime/flowd/notification_hub.hpp"
+#include "runtime/flowd/worker.hpp"
 
 namespace flow::flowd {
 namespace {
@@ -67,6 +69,28 @@ TEST_F(NotificationHubTest, ANotifyRingsTheDoorbellOfItsChannelOnly) {
   EXPECT_TRUE(mail.wait(10s, {})) << "rung by the NOTIFY, not timed out";
   EXPECT_FALSE(work.take()) << "another channel's doorbell stays quiet";
   hub.stop();
+}
+
+// The mail workers' pause after a drain (WorkerJob::gather) holds off a ring, which is kept
+// for afterwards, but not a stop request: stop() returns in the middle of an hour's pause.
+TEST_F(NotificationHubTest, AWorkersGatherPauseKeepsARingAndEndsAtAStopRequest) {
+  Doorbell bell;
+  std::atomic<int> drains{0};
+  Worker worker(conninfo(),
+                WorkerJob{.name = "gathering worker",
+                          .channel = "unused",
+                          .drain =
+                              [&](runtime::store::Connection&, std::stop_token) {
+                                ++drains;
+                                drains.notify_all();
+                                return false;
+                              },
+                          .gather = std::chrono::hours(1)},
+                bell);
+  drains.wait(0);  // the first drain has run: the worker pauses now, for an hour
+  bell.ring();
+  worker.stop();
+  EXPECT_EQ(drains.load(), 1) << "the ring is kept until the pause ends, and stop() ended it";
 }
 
 }  // namespace
