@@ -8,6 +8,7 @@
 #include <cstring>
 #include <string>
 #include <system_error>
+#include <utility>
 
 namespace flow::runtime::delivery {
 
@@ -31,43 +32,47 @@ void write_all(int fd, std::string_view bytes, const std::string& path) {
   }
 }
 
-void fsync_directory(const std::string& path) {
-  Fd directory{::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
-  if (directory.fd < 0 || ::fsync(directory.fd) != 0) throw_errno("fsync " + path);
+}  // namespace
+
+EmlFileMailer::EmlFileMailer(std::filesystem::path data_dir, Clock clock)
+    : directory_(std::move(data_dir) / "mail"), clock_(std::move(clock)) {}
+
+EmlFileMailer::~EmlFileMailer() {
+  if (directory_fd_ >= 0) ::close(directory_fd_);
+}
+
+int EmlFileMailer::directory_fd() {
+  if (directory_fd_ >= 0) return directory_fd_;
+  std::filesystem::create_directories(directory_);
+  directory_fd_ = ::open(directory_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (directory_fd_ < 0) throw_errno("open " + directory_.string());
+  return directory_fd_;
 }
 
 // Write to a temporary name in the same directory, flush to disk, rename over the final
 // name (atomic), then flush the directory so the rename itself survives a crash: once
 // send() reports success the row may be marked SENT.
-void write_file_atomically(const std::filesystem::path& directory, const std::string& name, std::string_view bytes) {
+void EmlFileMailer::write_atomically(const std::string& name, std::string_view bytes) {
+  // A name no other writer (mailer or flowd process) uses; the dot hides it from `*.eml`.
+  static const std::string pid = std::to_string(::getpid());
   static std::atomic<unsigned> counter{0};
-  const std::string final_path = (directory / name).string();
-  // A name no other writer (thread or flowd process) uses; the dot hides it from `*.eml`.
-  const std::string temp_path =
-      (directory / ("." + name + "." + std::to_string(::getpid()) + "." + std::to_string(counter++) + ".tmp")).string();
-  {
-    Fd file{::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
-    if (file.fd < 0) throw_errno("create " + temp_path);
-    try {
-      write_all(file.fd, bytes, temp_path);
-      if (::fsync(file.fd) != 0) throw_errno("fsync " + temp_path);
-    } catch (...) {
-      ::unlink(temp_path.c_str());
-      throw;
-    }
+  const std::string temp = "." + name + "." + pid + "." + std::to_string(counter++) + ".tmp";
+  Fd file{::openat(directory_fd(), temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
+  if (file.fd < 0 && errno == ENOENT) {  // the directory was removed: make it again
+    ::close(std::exchange(directory_fd_, -1));
+    file.fd = ::openat(directory_fd(), temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   }
-  if (::rename(temp_path.c_str(), final_path.c_str()) != 0) {
-    const int error = errno;
-    ::unlink(temp_path.c_str());
-    throw std::system_error(error, std::generic_category(), "rename to " + final_path);
+  if (file.fd < 0) throw_errno("create " + (directory_ / temp).string());
+  try {
+    write_all(file.fd, bytes, temp);
+    if (::fsync(file.fd) != 0) throw_errno("fsync " + temp);
+    if (::renameat(directory_fd_, temp.c_str(), directory_fd_, name.c_str()) != 0) throw_errno("rename to " + name);
+  } catch (...) {
+    ::unlinkat(directory_fd_, temp.c_str(), 0);
+    throw;
   }
-  fsync_directory(directory.string());
+  if (::fsync(directory_fd_) != 0) throw_errno("fsync " + directory_.string());
 }
-
-}  // namespace
-
-EmlFileMailer::EmlFileMailer(std::filesystem::path data_dir, Clock clock)
-    : directory_(std::move(data_dir) / "mail"), clock_(std::move(clock)) {}
 
 SendResult EmlFileMailer::send(const OutgoingEmail& email) {
   std::string message, name;
@@ -79,8 +84,7 @@ SendResult EmlFileMailer::send(const OutgoingEmail& email) {
   }
   // A full disk or a missing permission may be fixed by an operator: retryable.
   try {
-    std::filesystem::create_directories(directory_);
-    write_file_atomically(directory_, name, message);
+    write_atomically(name, message);
   } catch (const std::exception& error) {
     return {.ok = false, .permanent_failure = false, .message = error.what()};
   }

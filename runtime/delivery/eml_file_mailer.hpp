@@ -12,12 +12,22 @@ namespace flow::runtime::delivery {
 class EmlFileMailer : public Mailer {
  public:
   EmlFileMailer(std::filesystem::path data_dir, Clock clock);
+  ~EmlFileMailer() override;
+  EmlFileMailer(const EmlFileMailer&) = delete;
+  EmlFileMailer& operator=(const EmlFileMailer&) = delete;
 
   SendResult send(const OutgoingEmail& email) override;
 
  private:
+  // The directory, created and opened on first use and kept open: each message is then a
+  // file written and renamed relative to it (openat, renameat), with no path walked or
+  // directory checked per message. Opened again when it went away (ENOENT).
+  int directory_fd();
+  void write_atomically(const std::string& name, std::string_view bytes);
+
   std::filesystem::path directory_;
   Clock clock_;
+  int directory_fd_ = -1;
 };
 
 }  // namespace flow::runtime::delivery

@@ -60,6 +60,16 @@ TEST(DeliveryEml, WritesOneFilePerMessageId) {
   EXPECT_EQ(content, build_mime(email_with_id("9.1.0@flow.test"), now));
 }
 
+TEST(DeliveryEml, MakesTheDirectoryAgainWhenItIsRemoved) {
+  testing::TempDir dir;
+  EmlFileMailer mailer(dir.path(), [] { return std::chrono::system_clock::now(); });
+  ASSERT_TRUE(mailer.send(email_with_id("1@x.test")).ok);
+  std::filesystem::remove_all(dir.path() / "mail");  // an operator cleaning up, while it holds the directory open
+  const SendResult result = mailer.send(email_with_id("2@x.test"));
+  ASSERT_TRUE(result.ok) << result.message;
+  EXPECT_EQ(files_in(dir.path() / "mail"), (std::vector<std::filesystem::path>{"2@x.test.eml"}));
+}
+
 TEST(DeliveryEml, InvalidRowIsPermanent) {
   testing::TempDir dir;
   EmlFileMailer mailer(dir.path(), [] { return std::chrono::system_clock::now(); });
