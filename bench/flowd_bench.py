@@ -544,7 +544,7 @@ def settings_line():
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build", default="build-bench", help="build directory (Release) with flowd and track_load")
-    parser.add_argument("--workers", type=int, default=2, help="flowd --workers")
+    parser.add_argument("--workers", type=int, default=1, help="flowd --workers (1, flowd's own default)")
     parser.add_argument("--connections", type=int, default=32, help="track_load keep-alive connections")
     parser.add_argument("--seconds", type=float, help="length of (a) and (b)")
     parser.add_argument("--rate", type=int, default=1000, help="offered events/s of (b)")
