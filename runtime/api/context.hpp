@@ -23,8 +23,7 @@ struct Services {
   std::string conninfo;
   Keys keys;
   UnsubscribeTokens unsubscribe_tokens;
-  // How many HTTP threads may record /v1/track batches at once (api/group_commit.hpp):
-  // fewer than the server has, so that one is left to read requests.
+  // Threads recording /v1/track batches, each with its own session (api/group_commit.hpp).
   size_t track_recorders = 1;
 };
 

@@ -1,25 +1,29 @@
 #pragma once
-// Group commit of /v1/track (docs/runtime.md, "Track"): the tracks that arrive while one
-// batch is being recorded are recorded together by the next, in one transaction whose
-// statements take arrays (engine::track_all), so that a batch of 32 costs PostgreSQL about
-// what one track did. No thread of its own and no waiting for company: a request that finds
-// fewer than `max_recorders` batches in progress records one at once, on its own HTTP
-// thread and database session, and goes on recording batches until none is queued; the
-// others are answered from that thread when theirs commits. More than one recorder lets
-// PostgreSQL work on one batch while flowd runs the next one's executions; fewer recorders
-// than HTTP threads leave a thread to read requests.
-#include <algorithm>
+// Group commit of /v1/track (docs/runtime.md, "Track"): the tracks that arrive while a batch
+// is being recorded are recorded together by the next, in one transaction whose statements
+// take arrays (engine::track_all), so that a batch of 32 costs PostgreSQL about what one
+// track did. Batches are recorded by threads of their own, each with its own database
+// session, never by the HTTP threads: a thread that recorded batch after batch under load
+// would keep its own connection's answer, and the next read of every connection it had
+// answered, waiting in Asio's queue until it stopped. No waiting for company either: a
+// recorder takes whatever is queued when it is free, so at low load a track is a batch of
+// one.
+#include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <exception>
 #include <functional>
+#include <optional>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_set>
 #include <variant>
+#include <vector>
 
-#include "runtime/api/context.hpp"
+#include "runtime/engine/engine.hpp"
 #include "runtime/engine/track.hpp"
+#include "runtime/store/connection.hpp"
 
 namespace flow::runtime::api {
 
@@ -28,14 +32,18 @@ class TrackGroupCommit {
   using Outcome = std::variant<engine::TrackResult, std::exception_ptr>;
   using Done = std::function<void(Outcome)>;
 
-  explicit TrackGroupCommit(size_t max_recorders, size_t max_batch = kMaxBatch)
-      : max_recorders_(std::max<size_t>(1, max_recorders)), max_batch_(max_batch) {}
+  // Starts `recorders` threads recording with `engine` on sessions of `conninfo`.
+  TrackGroupCommit(engine::Engine& engine, std::string conninfo, size_t recorders, size_t max_batch = kMaxBatch);
+  // Stops the recorders once the queue is drained; a track left queued fails as if the
+  // database session were lost (503, try again).
+  ~TrackGroupCommit();
+  TrackGroupCommit(const TrackGroupCommit&) = delete;
+  TrackGroupCommit& operator=(const TrackGroupCommit&) = delete;
 
-  // Records `track` and calls `done` with what it did or what went wrong, on this thread or
-  // the thread recording the batch it joins. A batch names each contact once: the next
-  // track of a contact waits for a later batch, so that it sees the first committed: it is
-  // taken only once no batch in progress names the contact.
-  void submit(engine::Track track, Done done, Context& context);
+  // Queues `track`; a recorder calls `done` with what it did or what went wrong. A batch
+  // names each contact once and a contact named by a batch in progress waits for a later
+  // one, so that a contact's next track sees the one before it committed.
+  void submit(engine::Track track, Done done);
 
   static constexpr size_t kMaxBatch = 64;
 
@@ -44,17 +52,21 @@ class TrackGroupCommit {
     engine::Track track;
     Done done;
   };
-  // The oldest queued tracks of distinct contacts that no batch in progress names, up to
-  // max_batch_, now in progress; none when there is none, and this thread stops recording.
-  // `done`: the batch this thread recorded last, no longer in progress.
-  std::vector<Pending> take_batch(const std::vector<Pending>& done);
-  void record(std::vector<Pending>& batch, Context& context);
+  void record_until_stopped(std::stop_token stop);
+  // Waits for queued tracks of contacts that no batch in progress names and takes the
+  // oldest, up to max_batch_, now in progress; none once stopping. `done`: the batch this
+  // recorder finished last, no longer in progress.
+  std::vector<Pending> take_batch(const std::vector<Pending>& done, std::stop_token stop);
+  void record(std::vector<Pending>& batch, std::optional<store::Connection>& db);
 
-  const size_t max_recorders_, max_batch_;
+  engine::Engine& engine_;
+  const std::string conninfo_;
+  const size_t max_batch_;
   std::mutex mutex_;
+  std::condition_variable_any changed_;          // a track queued, or a batch finished
   std::deque<Pending> queue_;
-  size_t recorders_ = 0;                         // threads recording batches
-  std::unordered_set<std::string> in_progress_;  // the contacts (emails) of their batches
+  std::unordered_set<std::string> in_progress_;  // the contacts (emails) of batches in progress
+  std::vector<std::jthread> recorders_;          // last: stopped and joined first
 };
 
 }  // namespace flow::runtime::api

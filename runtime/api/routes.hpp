@@ -5,7 +5,7 @@
 
 namespace flow::runtime::api {
 
-void add_track_routes(Router& router, const Services& services);  // GET /healthz, POST /v1/track
+void add_track_routes(Router& router, Services& services);  // GET /healthz, POST /v1/track
 void add_execution_routes(Router& router);  // /v1/workflows/{id}/executions[/{execId}]
 void add_workflow_routes(Router& router);  // /v1/workflows, /v1/workflows/{id}[/enable|/disable|/graph]
 void add_template_routes(Router& router);  // /v1/templates, /v1/templates/{name}

@@ -46,7 +46,8 @@ struct ServeOptions {
   double retry_delay = 30;
   std::string secret_key, public_key;
   size_t body_limit = 1024 * 1024;
-  unsigned http_threads = 3;
+  unsigned http_threads = 2;
+  unsigned track_recorders = 1;
   std::string public_url;  // empty: http://<listen>
   std::string unsubscribe_secret;  // empty: the stored one (generated once)
   std::string log_level = "info";
@@ -165,7 +166,7 @@ int serve(const ServeOptions& options) {
       .unsubscribe_url = unsubscribe_links(public_url_of(options), *unsubscribe_tokens),
       .start_on_track = options.start_on_track};
   runtime::engine::Engine engine(engine_options);
-  runtime::api::Services services{engine, conninfo, *keys, *unsubscribe_tokens, http_options.threads - 1};
+  runtime::api::Services services{engine, conninfo, *keys, *unsubscribe_tokens, options.track_recorders};
   runtime::http::Server http(http_options, runtime::api::make_api(services));
   http.start();
   spdlog::info("listening on {}:{}", http_options.address, http.port());
@@ -271,10 +272,14 @@ int main(int argc, char** argv) {
       ->envname("FLOW_SECRET_KEY");
   serve_command->add_option("--public-key", options.public_key, "API public key pk_… (default: generated once, stored)")
       ->envname("FLOW_PUBLIC_KEY");
-  serve_command->add_option("--http-threads", options.http_threads,
-                            "threads serving the API; all but one may record /v1/track batches at once")
+  serve_command->add_option("--http-threads", options.http_threads, "threads serving the API")
       ->envname("FLOW_HTTP_THREADS")
-      ->check(CLI::Range(2u, 64u))
+      ->check(CLI::Range(1u, 64u))
+      ->capture_default_str();
+  serve_command->add_option("--track-recorders", options.track_recorders,
+                            "threads recording /v1/track events, each a batch at a time (group commit)")
+      ->envname("FLOW_TRACK_RECORDERS")
+      ->check(CLI::Range(1u, 64u))
       ->capture_default_str();
   serve_command->add_option("--body-limit", options.body_limit, "largest request body in bytes (larger: 413)")
       ->envname("FLOW_BODY_LIMIT")

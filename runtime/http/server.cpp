@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
@@ -137,7 +138,11 @@ class Session : public std::enable_shared_from_this<Session> {
     call_handler(request, [self = shared_from_this(), version, keep_alive,
                            answered = std::make_shared<std::atomic<bool>>(false)](Response response) {
       if (answered->exchange(true)) return spdlog::error("http: a request was answered twice; the second is dropped");
-      asio::dispatch(self->stream_.get_executor(), [self, version, keep_alive, response = std::move(response)]() mutable {
+      // Posted, never run inline: a handler that answers many requests from one long call
+      // (the group commit of /v1/track) runs on a server thread, and Asio keeps what such a
+      // thread starts inline (the write's completion, so the connection's next read) in that
+      // thread's private queue until the call returns, which held connections for seconds.
+      asio::post(self->stream_.get_executor(), [self, version, keep_alive, response = std::move(response)]() mutable {
         self->write(to_beast(std::move(response), version, keep_alive && !self->state_->stopping));
       });
     });

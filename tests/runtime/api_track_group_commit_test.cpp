@@ -27,8 +27,8 @@ class TrackGroupCommit : public FlowdApiTest {
   void SetUp() override {
     FlowdApiTest::SetUp();
     if (IsSkipped()) return;
-    // Two HTTP threads: one records batches, the other queues the rest.
-    ASSERT_TRUE(start_flowd(kFlow, {"--http-threads", "2", "--workers", "0", "--mailers", "0"}));
+    // One recorder: while its batch waits, the tracks after it queue.
+    ASSERT_TRUE(start_flowd(kFlow, {"--track-recorders", "1", "--workers", "0", "--mailers", "0"}));
     ASSERT_EQ(track("signup", "held@acme.test", R"({"n":0})").status, 200);
   }
 
