@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runtime/api/group_commit.hpp"
 #include "runtime/api/keys.hpp"
 #include "runtime/api/unsubscribe_token.hpp"
 #include "runtime/engine/engine.hpp"
@@ -23,8 +24,7 @@ struct Services {
   std::string conninfo;
   Keys keys;
   UnsubscribeTokens unsubscribe_tokens;
-  // Threads recording /v1/track batches, each with its own session (api/group_commit.hpp).
-  size_t track_recorders = 1;
+  TrackGroupCommit& tracks;  // records /v1/track events (group commit)
 };
 
 using Params = std::map<std::string, std::string, std::less<>>;

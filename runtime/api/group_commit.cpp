@@ -14,36 +14,50 @@ TrackGroupCommit::TrackGroupCommit(engine::Engine& engine, std::string conninfo,
     recorders_.emplace_back([this](std::stop_token stop) { record_until_stopped(stop); });
 }
 
-TrackGroupCommit::~TrackGroupCommit() {
+TrackGroupCommit::~TrackGroupCommit() { stop(); }
+
+void TrackGroupCommit::stop() {
   for (auto& recorder : recorders_) recorder.request_stop();
   recorders_.clear();  // joins
-  for (Pending& pending : queue_) {
+  std::deque<Pending> left;
+  {
+    std::lock_guard lock(mutex_);
+    left.swap(queue_);
+    engine::metrics().tracks_queued -= static_cast<int64_t>(left.size());
+  }
+  for (Pending& pending : left) {
     pending.done(std::make_exception_ptr(store::Error(store::sqlstate::kConnectionFailure, "flowd is stopping", true)));
   }
-  engine::metrics().tracks_queued -= static_cast<int64_t>(queue_.size());
 }
 
 void TrackGroupCommit::submit(engine::Track track, Done done) {
   {
     std::lock_guard lock(mutex_);
     queue_.push_back({std::move(track), std::move(done)});
+    ++engine::metrics().tracks_queued;
   }
-  ++engine::metrics().tracks_queued;
   changed_.notify_one();
 }
 
 void TrackGroupCommit::record_until_stopped(std::stop_token stop) {
   std::optional<store::Connection> db;  // opened for the first batch, again after a loss
-  std::vector<Pending> batch;
-  while (!(batch = take_batch(batch, stop)).empty()) record(batch, db);
+  std::vector<std::string> finished;
+  for (;;) {
+    // Dropped once recorded: its answers hold their connections, which the server waits for.
+    std::vector<Pending> batch = take_batch(finished, stop);
+    if (batch.empty()) return;
+    finished.clear();
+    for (const Pending& pending : batch) finished.push_back(pending.track.email);
+    record(batch, db);
+  }
 }
 
-std::vector<TrackGroupCommit::Pending> TrackGroupCommit::take_batch(const std::vector<Pending>& done,
+std::vector<TrackGroupCommit::Pending> TrackGroupCommit::take_batch(const std::vector<std::string>& finished,
                                                                     std::stop_token stop) {
   std::vector<Pending> batch;
   std::unique_lock lock(mutex_);
-  for (const Pending& pending : done) in_progress_.erase(pending.track.email);
-  if (!done.empty()) changed_.notify_all();  // a contact another recorder skipped may be free now
+  for (const std::string& contact : finished) in_progress_.erase(contact);
+  if (!finished.empty()) changed_.notify_all();  // a contact another recorder skipped may be free now
   changed_.wait(lock, stop, [&] {
     for (auto it = queue_.begin(); it != queue_.end() && batch.size() < max_batch_;) {
       if (!in_progress_.insert(it->track.email).second) {
@@ -62,27 +76,32 @@ std::vector<TrackGroupCommit::Pending> TrackGroupCommit::take_batch(const std::v
 void TrackGroupCommit::record(std::vector<Pending>& batch, std::optional<store::Connection>& db) {
   std::vector<engine::Track> tracks;
   tracks.reserve(batch.size());
-  for (const Pending& pending : batch) tracks.push_back(pending.track);  // the emails stay for take_batch
+  for (Pending& pending : batch) tracks.push_back(std::move(pending.track));
+  // A track as a batch of its own; the session is dropped when lost, opened again when needed.
+  const auto record_all = [&](std::span<const engine::Track> some) {
+    try {
+      if (!db) db.emplace(conninfo_);
+      engine::TrackBatch recorded = engine_.track_all(*db, some);
+      ++engine::metrics().track_batches;
+      return recorded;
+    } catch (const store::Error& error) {
+      if (error.connection_lost()) db.reset();
+      throw;
+    }
+  };
   std::optional<engine::TrackBatch> recorded;
   std::exception_ptr failure;
-  bool session_lost = false;
   try {
-    if (!db) db.emplace(conninfo_);
-    recorded = engine_.track_all(*db, tracks);
-  } catch (const store::Error& error) {
-    failure = std::current_exception();
-    session_lost = error.connection_lost();
+    recorded = record_all(tracks);
   } catch (...) {
     failure = std::current_exception();
   }
   if (recorded) {
-    ++engine::metrics().track_batches;
     for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(recorded->tracks[i]));
     return;
   }
-  // Without its session every track would fail the same way; the next batch opens another.
-  if (session_lost || batch.size() == 1) {
-    if (session_lost) db.reset();
+  // Without its session every track would fail the same way.
+  if (!db || batch.size() == 1) {
     for (Pending& pending : batch) pending.done(failure);
     return;
   }
@@ -90,8 +109,7 @@ void TrackGroupCommit::record(std::vector<Pending>& batch, std::optional<store::
   for (size_t i = 0; i < batch.size(); ++i) {
     Outcome outcome;
     try {
-      outcome = std::move(engine_.track_all(*db, std::span(&tracks[i], 1)).tracks.front());
-      ++engine::metrics().track_batches;
+      outcome = std::move(record_all(std::span(&tracks[i], 1)).tracks.front());
     } catch (...) {
       outcome = std::current_exception();
     }

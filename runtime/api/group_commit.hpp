@@ -34,8 +34,7 @@ class TrackGroupCommit {
 
   // Starts `recorders` threads recording with `engine` on sessions of `conninfo`.
   TrackGroupCommit(engine::Engine& engine, std::string conninfo, size_t recorders, size_t max_batch = kMaxBatch);
-  // Stops the recorders once the queue is drained; a track left queued fails as if the
-  // database session were lost (503, try again).
+  // stop().
   ~TrackGroupCommit();
   TrackGroupCommit(const TrackGroupCommit&) = delete;
   TrackGroupCommit& operator=(const TrackGroupCommit&) = delete;
@@ -44,6 +43,12 @@ class TrackGroupCommit {
   // names each contact once and a contact named by a batch in progress waits for a later
   // one, so that a contact's next track sees the one before it committed.
   void submit(engine::Track track, Done done);
+
+  // Lets the recorders finish the batches in progress and joins them; a track still queued
+  // fails as if the database session were lost (503, try again). Call it once the HTTP
+  // server has stopped, before it is destroyed: an answer goes to one of its connections.
+  // Idempotent.
+  void stop();
 
   static constexpr size_t kMaxBatch = 64;
 
@@ -54,9 +59,9 @@ class TrackGroupCommit {
   };
   void record_until_stopped(std::stop_token stop);
   // Waits for queued tracks of contacts that no batch in progress names and takes the
-  // oldest, up to max_batch_, now in progress; none once stopping. `done`: the batch this
-  // recorder finished last, no longer in progress.
-  std::vector<Pending> take_batch(const std::vector<Pending>& done, std::stop_token stop);
+  // oldest, up to max_batch_, now in progress; none once stopping. `finished`: the contacts
+  // of the batch this recorder recorded last, no longer in progress.
+  std::vector<Pending> take_batch(const std::vector<std::string>& finished, std::stop_token stop);
   void record(std::vector<Pending>& batch, std::optional<store::Connection>& db);
 
   engine::Engine& engine_;

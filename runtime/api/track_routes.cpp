@@ -60,9 +60,8 @@ void track(Context& context, http::Respond respond, TrackGroupCommit& group_comm
 
 void add_track_routes(Router& router, Services& services) {
   router.add("GET", "/healthz", Access::None, [](Context&) { return json_response({{"status", "ok"}}); });
-  auto group_commit = std::make_shared<TrackGroupCommit>(services.engine, services.conninfo, services.track_recorders);
-  router.add_deferred("POST", "/v1/track", Access::Public, [group_commit](Context& context, http::Respond respond) {
-    track(context, std::move(respond), *group_commit);
+  router.add_deferred("POST", "/v1/track", Access::Public, [&tracks = services.tracks](Context& context, http::Respond respond) {
+    track(context, std::move(respond), tracks);
   });
 }
 

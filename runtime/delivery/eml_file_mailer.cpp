@@ -1,6 +1,7 @@
 #include "runtime/delivery/eml_file_mailer.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -42,10 +43,17 @@ EmlFileMailer::~EmlFileMailer() {
 }
 
 int EmlFileMailer::directory_fd() {
+  // The path may name another directory now (`mv mail mail.old && mkdir mail`) or none
+  // (removed): then open it again rather than write where nobody looks.
+  struct stat now {};
+  if (directory_fd_ >= 0 && (::stat(directory_.c_str(), &now) != 0 || now.st_ino != directory_id_.st_ino ||
+                             now.st_dev != directory_id_.st_dev)) {
+    ::close(std::exchange(directory_fd_, -1));
+  }
   if (directory_fd_ >= 0) return directory_fd_;
   std::filesystem::create_directories(directory_);
   directory_fd_ = ::open(directory_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (directory_fd_ < 0) throw_errno("open " + directory_.string());
+  if (directory_fd_ < 0 || ::fstat(directory_fd_, &directory_id_) != 0) throw_errno("open " + directory_.string());
   return directory_fd_;
 }
 
@@ -58,10 +66,6 @@ void EmlFileMailer::write_atomically(const std::string& name, std::string_view b
   static std::atomic<unsigned> counter{0};
   const std::string temp = "." + name + "." + pid + "." + std::to_string(counter++) + ".tmp";
   Fd file{::openat(directory_fd(), temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
-  if (file.fd < 0 && errno == ENOENT) {  // the directory was removed: make it again
-    ::close(std::exchange(directory_fd_, -1));
-    file.fd = ::openat(directory_fd(), temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  }
   if (file.fd < 0) throw_errno("create " + (directory_ / temp).string());
   try {
     write_all(file.fd, bytes, temp);

@@ -71,7 +71,9 @@ void ContactUpserts::defer(store::Connection& conn) const {
   const std::vector<store::Param> params = rows_.params();
   // Not one INSERT … ON CONFLICT DO UPDATE: its update sees only the proposed row
   // (EXCLUDED), which cannot carry a "leave subscribed as it is" or the keys to delete.
-  // The update skips the rows this transaction has just inserted (their xmin is its own).
+  // The update skips the rows this transaction has just inserted (their xmin is its own,
+  // and their created_at its start: a frozen row keeps its old xmin, which the counter
+  // meets again after wrapping around).
   // It runs as a statement of its own, after the insert: a contact that a concurrent
   // transaction inserted, which made the insert do nothing, is in its snapshot.
   // The update finds its rows by `email = ANY`, through the email index in email order (the
@@ -87,7 +89,7 @@ void ContactUpserts::defer(store::Connection& conn) const {
   static const std::string update =
       "UPDATE contacts c SET subscribed = coalesce(($2::boolean[])" + at + ", c.subscribed), "
       "data = (c.data || ($3::text[])" + at + "::jsonb) - ($4::text[])" + at + "::text[], updated_at = now() "
-      "WHERE c.email = ANY ($1::text[]) AND c.xmin <> pg_current_xact_id()::xid";
+      "WHERE c.email = ANY ($1::text[]) AND NOT (c.xmin = pg_current_xact_id()::xid AND c.created_at = now())";
   conn.defer_params(update, params);
 }
 

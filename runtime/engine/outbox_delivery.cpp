@@ -57,6 +57,12 @@ void record(store::Connection& conn, const store::Row& row, const delivery::Send
   ++(retry ? metrics().emails_retried : metrics().emails_failed);
 }
 
+// The status of a claimed row given back unsent (`o`): due again, unless its execution was
+// cancelled meanwhile (a cancel takes PENDING rows only), as a failed attempt's is.
+constexpr std::string_view kReleasedStatus =
+    "CASE WHEN (SELECT e.status FROM executions e WHERE e.contact_id = o.contact_id AND e.id = o.execution_id) = "
+    "'CANCELLED' THEN 'CANCELLED' ELSE 'PENDING' END";
+
 // A token for a new lease: random, positive (so that pg_locks' two 32-bit halves put it back
 // together without a sign), never 0.
 int64_t random_token() {
@@ -66,7 +72,9 @@ int64_t random_token() {
 
 // The rows of the batch not sent yet, after a stop request.
 void release_unsent(store::Connection& conn, const OutboxLease& lease) {
-  conn.exec("UPDATE outbox SET status = 'PENDING' WHERE status = 'SENDING' AND claimed_by = $1", lease.token());
+  conn.exec("UPDATE outbox o SET status = " + std::string(kReleasedStatus) +
+                " WHERE status = 'SENDING' AND claimed_by = $1",
+            lease.token());
 }
 
 }  // namespace
@@ -96,8 +104,9 @@ int64_t release_dead_claims(store::Connection& conn) {
       .exec(
           "WITH dead AS MATERIALIZED (SELECT DISTINCT claimed_by FROM outbox WHERE status = 'SENDING' AND claimed_by "
           "NOT IN (SELECT (classid::bigint << 32) | objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND "
-          "objsubid = 1 AND granted)), released AS (UPDATE outbox SET status = 'PENDING' WHERE status = 'SENDING' AND "
-          "claimed_by IN (SELECT claimed_by FROM dead) RETURNING 1) SELECT count(*) AS n FROM released")
+          "objsubid = 1 AND granted)), released AS (UPDATE outbox o SET status = " + std::string(kReleasedStatus) +
+          " WHERE status = 'SENDING' AND claimed_by IN (SELECT claimed_by FROM dead) RETURNING 1) "
+          "SELECT count(*) AS n FROM released")
       .one()
       .get<int64_t>("n");
 }

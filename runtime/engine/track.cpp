@@ -64,8 +64,9 @@ std::vector<int64_t> id_list(const std::optional<std::string>& text) {
 std::string record_events_sql(bool start_here) {
   const std::string events =
       "WITH ev AS (INSERT INTO events (contact_id, name, data, created_at) "
-      "SELECT (SELECT c.id FROM contacts c WHERE c.email = u.email), u.name, u.data::jsonb, to_timestamp($4::float8) "
-      "FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(email, name, data, n) ORDER BY u.n "
+      "SELECT t.contact_id, t.name, t.data::jsonb, to_timestamp($4::float8) FROM (SELECT (SELECT c.id FROM contacts c "
+      "WHERE c.email = u.email) AS contact_id, u.name, u.data, u.n FROM unnest($1::text[], $2::text[], $3::text[]) "
+      "WITH ORDINALITY AS u(email, name, data, n)) t WHERE t.contact_id IS NOT NULL ORDER BY t.n "
       "RETURNING id, contact_id, name, data, created_at), "
       "woken AS (UPDATE executions x SET resume_event_id = (SELECT ev.id FROM ev WHERE ev.contact_id = x.contact_id), "
       "wake_at = to_timestamp($4::float8), updated_at = now() "
@@ -129,8 +130,9 @@ Recorded sort_out(const store::Result& rows, std::span<const Track> tracks) {
       out.enrolments.push_back(row);
     }
   }
-  // A contact deleted between the upsert's insert and its update (which then found no row)
-  // has no event: running the batch again makes the contact anew.
+  // A contact deleted between the upsert's insert (which found it) and its update (which
+  // then found no row) has no event (the statement skips a contact it cannot find): running
+  // the batch again makes the contact anew.
   for (const bool recorded : seen)
     if (!recorded) throw store::Error(store::sqlstate::kSerializationFailure, "a tracked contact was deleted meanwhile");
   return out;

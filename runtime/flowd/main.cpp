@@ -139,6 +139,13 @@ runtime::api::Keys api_keys(runtime::store::Connection& conn, const ServeOptions
   return keys;
 }
 
+// Runs `stop` at the end of its scope, and earlier when called; stop must be idempotent.
+struct StopInOrder {
+  std::function<void()> stop;
+  void operator()() const { stop(); }
+  ~StopInOrder() { stop(); }
+};
+
 int serve(const ServeOptions& options) {
   const runtime::http::Options http_options = http_options_of(options);  // before any slow start-up
   const flow::flowd::DeliveryConfig delivery = delivery_config_of(options);
@@ -166,8 +173,15 @@ int serve(const ServeOptions& options) {
       .unsubscribe_url = unsubscribe_links(public_url_of(options), *unsubscribe_tokens),
       .start_on_track = options.start_on_track};
   runtime::engine::Engine engine(engine_options);
-  runtime::api::Services services{engine, conninfo, *keys, *unsubscribe_tokens, options.track_recorders};
+  runtime::api::TrackGroupCommit tracks(engine, conninfo, options.track_recorders);
+  runtime::api::Services services{engine, conninfo, *keys, *unsubscribe_tokens, tracks};
   runtime::http::Server http(http_options, runtime::api::make_api(services));
+  // The recorders answer the server's connections: stopped after the server stops and before
+  // it is destroyed, also when start-up fails below.
+  const StopInOrder stop_api{[&] {
+    http.stop();
+    tracks.stop();
+  }};
   http.start();
   spdlog::info("listening on {}:{}", http_options.address, http.port());
   flow::flowd::NotificationHub notifications(conninfo);
@@ -186,7 +200,7 @@ int serve(const ServeOptions& options) {
   int signal = 0;
   sigwait(&signals, &signal);
   spdlog::info("received {}, stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
-  http.stop();  // first: no new work comes in while the workers finish theirs
+  stop_api();  // first: no new work comes in while the workers finish theirs
   for (auto& worker : workers) worker->request_stop();  // all at once: each may be sending
   workers.clear();
   notifications.stop();

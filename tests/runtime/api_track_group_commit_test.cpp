@@ -138,5 +138,13 @@ TEST_F(TrackGroupCommit, ATrackThatFailsFailsAloneItsBatchIsRecorded) {
   EXPECT_EQ(db().exec("SELECT count(*) FROM contacts WHERE email IN ('a@acme.test', 'b@acme.test')").one().get<int64_t>(0), 2);
 }
 
+// Answered tracks hold nothing: SIGTERM closes every connection at once instead of waiting
+// out the server's stop timeout for one a recorder still held.
+TEST_F(TrackGroupCommit, StopsWithoutWaitingForTheConnectionsItAnswered) {
+  ASSERT_EQ(track("signup", "last@acme.test").status, 200);
+  EXPECT_EQ(server().terminate(), 0);
+  EXPECT_EQ(server().log().find("still busy"), std::string::npos) << server().log();
+}
+
 }  // namespace
 }  // namespace flow::runtime::testing

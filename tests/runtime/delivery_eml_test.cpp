@@ -70,6 +70,17 @@ TEST(DeliveryEml, MakesTheDirectoryAgainWhenItIsRemoved) {
   EXPECT_EQ(files_in(dir.path() / "mail"), (std::vector<std::filesystem::path>{"2@x.test.eml"}));
 }
 
+TEST(DeliveryEml, WritesIntoTheDirectoryThePathNamesNow) {
+  testing::TempDir dir;
+  EmlFileMailer mailer(dir.path(), [] { return std::chrono::system_clock::now(); });
+  ASSERT_TRUE(mailer.send(email_with_id("1@x.test")).ok);
+  std::filesystem::rename(dir.path() / "mail", dir.path() / "mail.old");  // archived
+  std::filesystem::create_directory(dir.path() / "mail");
+  ASSERT_TRUE(mailer.send(email_with_id("2@x.test")).ok);
+  EXPECT_EQ(files_in(dir.path() / "mail"), (std::vector<std::filesystem::path>{"2@x.test.eml"}));
+  EXPECT_EQ(files_in(dir.path() / "mail.old"), (std::vector<std::filesystem::path>{"1@x.test.eml"}));
+}
+
 TEST(DeliveryEml, InvalidRowIsPermanent) {
   testing::TempDir dir;
   EmlFileMailer mailer(dir.path(), [] { return std::chrono::system_clock::now(); });

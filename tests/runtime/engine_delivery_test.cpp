@@ -311,6 +311,35 @@ workflow w on "buy" { send receipt
             "CANCELLED 1");
 }
 
+// A batch given back unsent (a stop request; the sweep of a dead session's rows does the
+// same) leaves the rows of an execution cancelled meanwhile CANCELLED, not due again.
+TEST_F(EngineDeliveryLease, ARowGivenBackUnsentWhoseExecutionWasCancelledIsNotSentLater) {
+  deploy(R"(template receipt { type transactional subject "Receipt" from "a@acme.test" html "<p>thanks</p>" }
+workflow w on "buy" { send receipt
+ send receipt
+ delay 1 hour })");
+  const auto id = start("buy");
+  ASSERT_EQ(engine_.run_due(db(), 10), 1);
+  const auto workflow = db().exec("SELECT workflow_id FROM executions").one().get<int64_t>("workflow_id");
+  std::stop_source stop;
+  CountingMailer mailer(sends_);
+  mailer.on_send = [&](int) {
+    store::Connection other = connect();
+    EXPECT_EQ(engine::cancel_execution(other, workflow, id, now_).outcome, engine::CancelResult::Outcome::Cancelled);
+    stop.request_stop();  // SIGTERM while the batch is in flight
+    return delivery::SendResult{.ok = true, .permanent_failure = false, .message = "250"};
+  };
+  {
+    engine::OutboxLease lease(db());
+    EXPECT_EQ(engine::deliver_due(db(), lease, mailer, now_, 16, {}, stop.get_token()).handled, 1u);
+  }
+  EXPECT_EQ(count("status = 'SENT'"), 1) << "the one in flight";
+  EXPECT_EQ(count("status = 'CANCELLED'"), 1) << "the one given back";
+  store::Connection next = connect();
+  engine::OutboxLease lease(next);
+  EXPECT_EQ(engine::deliver_due(next, lease, mailer, now_, 16).handled, 0u);
+}
+
 class EngineDeliveryWebhook : public EngineDelivery {
  protected:
   static delivery::WebhookOptions loopback() {

@@ -276,6 +276,39 @@ TEST_F(EngineTest, DeployRefusesATriggerChangeAndALockedWorkflow) {
   EXPECT_EQ(count("SELECT version::bigint FROM workflows"), 2);
 }
 
+// A track whose contact is deleted between the upsert's insert (which finds it) and its
+// update (which then finds nothing) runs again and makes the contact anew.
+TEST_F(EngineTest, ATrackRacingTheDeletionOfItsContactMakesItAnew) {
+  track("ping", "ada@example.com");
+  const auto id = db().exec("SELECT id FROM contacts WHERE email = 'ada@example.com'").one().get<int64_t>(0);
+  store::Connection deleting = connect();
+  deleting.exec("BEGIN");
+  deleting.exec("SELECT 1 FROM contacts WHERE id = $1 FOR UPDATE", id);  // delete_contact's first step
+  std::string failure;
+  std::thread tracking([&] {
+    store::Connection conn = connect();
+    try {
+      engine_.track(conn, TrackRequest{"ping", "ada@example.com", std::nullopt});
+    } catch (const std::exception& error) {
+      failure = error.what();
+    }
+  });
+  const auto waiting = [&] {
+    return db().exec("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")
+               .one()
+               .get<int64_t>(0) == 1;
+  };
+  for (int i = 0; i < 500 && !waiting(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_TRUE(waiting()) << "the track's update waits for the contact's lock";
+  deleting.exec("DELETE FROM events WHERE contact_id = $1", id);  // the rest of delete_contact
+  deleting.exec("DELETE FROM contacts WHERE id = $1", id);
+  deleting.exec("COMMIT");
+  tracking.join();
+  EXPECT_EQ(failure, "");
+  EXPECT_EQ(count("SELECT count(*) FROM contacts c JOIN events e ON e.contact_id = c.id WHERE c.email = 'ada@example.com'"),
+            1);
+}
+
 // Tracks that start their executions themselves, as flowd's do (Options::start_on_track);
 // run() is still a worker's, on the same database.
 class EngineStartOnTrack : public EngineTest {
