@@ -1,7 +1,6 @@
 #include "runtime/api/group_commit.hpp"
 
 #include <optional>
-#include <stdexcept>
 
 #include "runtime/engine/metrics.hpp"
 #include "runtime/store/error.hpp"

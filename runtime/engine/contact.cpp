@@ -13,34 +13,10 @@ namespace flow::runtime::engine {
 
 namespace {
 
-// Shallow merge, a null deleting its key: `(old || set) - deleted`, where `set` is the new
-// object without its null members and `deleted` their keys (a text[] literal). Split here
-// rather than in SQL (jsonb_each and jsonb_object_agg over the merged object), which cost
-// the contact upsert and every `update contact` a subquery.
-struct Merge {
-  std::string set;
-  std::string deleted;
-};
-
-Merge split(const std::string& object_json) {
-  nlohmann::json set = nlohmann::json::object();
-  std::vector<std::string> deleted;
-  const auto object = nlohmann::json::parse(object_json);
-  for (const auto& [key, value] : object.items()) {
-    if (value.is_null()) {
-      deleted.push_back(key);
-    } else {
-      set[key] = value;
-    }
-  }
-  return {set.dump(), store::array_literal(deleted)};
-}
-
-std::string upsert_sql(std::string_view returning) {
-  return "INSERT INTO contacts (email, subscribed, data) VALUES ($1, coalesce($2::boolean, true), $3::jsonb) "
-         "ON CONFLICT (email) DO UPDATE SET subscribed = coalesce($2::boolean, contacts.subscribed), "
-         "data = (contacts.data || $3::jsonb) - $4::text[], updated_at = now() RETURNING " +
-         std::string(returning);
+DataMerge merge_of(const std::string& object_json) {
+  DataMerge merge;
+  merge.add(object_json);
+  return merge;
 }
 
 void record_subscription_event(store::Connection& conn, int64_t contact_id, bool subscribed) {
@@ -61,9 +37,26 @@ std::string normalise_email(std::string_view email) {
   return out;
 }
 
+void DataMerge::add(const std::string& object_json) {
+  const auto fields = nlohmann::json::parse(object_json);  // alive for the loop, unlike a temporary's items()
+  for (const auto& [key, value] : fields.items()) {
+    if (value.is_null()) {
+      set_.erase(key);
+      deleted_.insert(key);
+    } else {
+      set_[key] = value;
+      deleted_.erase(key);
+    }
+  }
+}
+
+std::string DataMerge::deleted() const {
+  return store::array_literal(std::vector<std::string>(deleted_.begin(), deleted_.end()));
+}
+
 void ContactUpserts::add(const std::string& email, std::optional<bool> subscribed, const std::string& data_json) {
-  const Merge merge = split(data_json);
-  rows_.add({email, subscribed, merge.set, merge.deleted});
+  const DataMerge merge = merge_of(data_json);
+  rows_.add({email, subscribed, merge.set(), merge.deleted()});
 }
 
 void ContactUpserts::defer(store::Connection& conn) const {
@@ -98,9 +91,14 @@ UpsertedContact upsert_contact_recording(store::Connection& conn, const std::str
   const auto before = conn.exec("SELECT subscribed FROM contacts WHERE email = $1 FOR UPDATE", email);
   // xmax = 0: the row version was inserted, not updated (also when a concurrent insert
   // raced the SELECT above, which then found nothing to compare with).
-  const Merge merge = split(data_json);
+  const DataMerge merge = merge_of(data_json);
   const auto row =
-      conn.exec(upsert_sql("id, xmax = 0 AS created, subscribed"), email, subscribed, merge.set, merge.deleted).one();
+      conn.exec("INSERT INTO contacts (email, subscribed, data) VALUES ($1, coalesce($2::boolean, true), $3::jsonb) "
+                "ON CONFLICT (email) DO UPDATE SET subscribed = coalesce($2::boolean, contacts.subscribed), "
+                "data = (contacts.data || $3::jsonb) - $4::text[], updated_at = now() "
+                "RETURNING id, xmax = 0 AS created, subscribed",
+                email, subscribed, merge.set(), merge.deleted())
+          .one();
   const UpsertedContact result{row.get<int64_t>("id"), row.get<bool>("created")};
   if (!before.empty() && before.one().get<bool>("subscribed") != row.get<bool>("subscribed")) {
     record_subscription_event(conn, result.id, row.get<bool>("subscribed"));
@@ -129,32 +127,15 @@ bool delete_contact(store::Connection& conn, int64_t contact_id) {
 }
 
 void merge_contact_data(store::Connection& conn, int64_t contact_id, const std::string& fields_json) {
-  const Merge merge = split(fields_json);
+  const DataMerge merge = merge_of(fields_json);
   conn.defer("UPDATE contacts SET data = (data || $2::jsonb) - $3::text[], updated_at = now() WHERE id = $1",
-             contact_id, merge.set, merge.deleted);
-}
-
-void ContactMerges::add(int64_t contact_id, const std::string& fields_json) {
-  Folded& folded = contacts_[contact_id];
-  const auto fields = nlohmann::json::parse(fields_json);  // alive for the loop, unlike a temporary's items()
-  for (const auto& [key, value] : fields.items()) {
-    if (value.is_null()) {
-      folded.set.erase(key);
-      folded.deleted.insert(key);
-    } else {
-      folded.set[key] = value;
-      folded.deleted.erase(key);
-    }
-  }
+             contact_id, merge.set(), merge.deleted());
 }
 
 void ContactMerges::defer(store::Connection& conn) const {
   if (contacts_.empty()) return;
   store::RowBatch<3> rows;
-  for (const auto& [id, folded] : contacts_) {
-    rows.add({id, folded.set.dump(),
-              store::array_literal(std::vector<std::string>(folded.deleted.begin(), folded.deleted.end()))});
-  }
+  for (const auto& [id, merge] : contacts_) rows.add({id, merge.set(), merge.deleted()});
   static const std::string at = "[array_position($1::bigint[], c.id)]";
   static const std::string merge = "UPDATE contacts c SET data = (c.data || ($2::text[])" + at + "::jsonb) - ($3::text[])" +
                                    at + "::text[], updated_at = now() WHERE c.id = ANY ($1::bigint[])";

@@ -59,20 +59,33 @@ bool delete_contact(store::Connection& conn, int64_t contact_id);
 // reaches the server with the transaction's next statement or its COMMIT.
 void merge_contact_data(store::Connection& conn, int64_t contact_id, const std::string& fields_json);
 
+// A shallow merge into contact data, a null deleting its key, as the SQL
+// `(data || set) - deleted` (`set` the fields without the nulls, `deleted` their keys, a
+// text[] literal). Split here rather than in SQL (jsonb_each and jsonb_object_agg over the
+// merged object), which cost the contact upsert and every `update contact` a subquery.
+// Several objects added fold into one merge, in order, the key's last value (or its
+// deletion) winning, as merging them one by one would.
+class DataMerge {
+ public:
+  // `object_json`: a JSON object.
+  void add(const std::string& object_json);
+  std::string set() const { return set_.dump(); }
+  std::string deleted() const;
+
+ private:
+  nlohmann::json set_ = nlohmann::json::object();
+  std::set<std::string> deleted_;
+};
+
 // The merges of a batch of activations (`update contact`), one UPDATE for all of them: the
-// merges into one contact are folded into one, in the order they were added, the key's last
-// value (or its deletion) winning, as merging them one by one would.
+// merges into one contact fold into one (DataMerge).
 class ContactMerges {
  public:
-  void add(int64_t contact_id, const std::string& fields_json);
+  void add(int64_t contact_id, const std::string& fields_json) { contacts_[contact_id].add(fields_json); }
   void defer(store::Connection& conn) const;
 
  private:
-  struct Folded {
-    nlohmann::json set = nlohmann::json::object();
-    std::set<std::string> deleted;
-  };
-  std::map<int64_t, Folded> contacts_;
+  std::map<int64_t, DataMerge> contacts_;
 };
 
 // {email, subscribed, data}: the contact as the VM sees it, from its row's columns (`data`

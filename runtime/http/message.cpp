@@ -40,8 +40,4 @@ Response json_error(int status, std::string_view code, std::string_view message)
   return response;
 }
 
-Handler synchronous(std::function<Response(const Request&)> handler) {
-  return [handler = std::move(handler)](const Request& request, Respond respond) { respond(handler(request)); };
-}
-
 }  // namespace flow::runtime::http

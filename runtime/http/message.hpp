@@ -49,8 +49,6 @@ using Respond = std::function<void(Response)>;
 // (a /v1/track waiting for its group commit). The request is the handler's only until it
 // returns. Until it is answered, its connection reads nothing more.
 using Handler = std::function<void(const Request& request, Respond respond)>;
-// A handler that answers every request before it returns.
-Handler synchronous(std::function<Response(const Request&)> handler);
 
 // The API's error shape, keys in this order: {"success":false,"error":{"code":…,"message":…}}.
 Response json_error(int status, std::string_view code, std::string_view message);

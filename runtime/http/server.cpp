@@ -15,7 +15,6 @@
 #include <vector>
 
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
@@ -138,11 +137,11 @@ class Session : public std::enable_shared_from_this<Session> {
     call_handler(request, [self = shared_from_this(), version, keep_alive,
                            answered = std::make_shared<std::atomic<bool>>(false)](Response response) {
       if (answered->exchange(true)) return spdlog::error("http: a request was answered twice; the second is dropped");
-      // Posted, never run inline: a handler that answers many requests from one long call
-      // (the group commit of /v1/track) runs on a server thread, and Asio keeps what such a
-      // thread starts inline (the write's completion, so the connection's next read) in that
-      // thread's private queue until the call returns, which held connections for seconds.
-      asio::post(self->stream_.get_executor(), [self, version, keep_alive, response = std::move(response)]() mutable {
+      // On the connection's strand: at once when answered inside the handler, queued for a
+      // server thread when answered from another thread (a /v1/track recorder). A handler
+      // must not answer many requests from one long call on a server thread: Asio would keep
+      // the writes' completions in that thread's private queue until the call returned.
+      asio::dispatch(self->stream_.get_executor(), [self, version, keep_alive, response = std::move(response)]() mutable {
         self->write(to_beast(std::move(response), version, keep_alive && !self->state_->stopping));
       });
     });

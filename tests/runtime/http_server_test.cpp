@@ -25,7 +25,8 @@ using test::RawClient;
 // unless a test says otherwise.
 struct Running {
   explicit Running(std::function<Response(const Request&)> handler, Options options = {})
-      : Running(synchronous(std::move(handler)), options) {}
+      : Running([handler = std::move(handler)](const Request& request, Respond respond) { respond(handler(request)); },
+                options) {}
   Running(Handler handler, Options options) : server(options, std::move(handler)) { server.start(); }
   Server server;
   uint16_t port() const { return server.port(); }
